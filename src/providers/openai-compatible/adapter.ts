@@ -1,0 +1,182 @@
+import type { Dispatcher } from 'undici';
+import { createParser } from 'eventsource-parser';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { poolFor } from '../upstream-pool.js';
+import type { ChatCall, ChatStream, Completion, ProviderAdapter, SseSink } from '../types.js';
+import { classifyNetworkError, classifyUpstreamError, type UpstreamContext } from '../upstream-error.js';
+import { normalizeCompletion } from './normalize.js';
+import { StreamRelay } from './stream-relay.js';
+
+export interface OpenAICompatibleOptions {
+  context: UpstreamContext;
+  /** e.g. `https://api.groq.com/openai/v1` */
+  apiBase: string;
+  /** Already resolved; `undefined` for keyless servers (Ollama). */
+  apiKey: string | undefined;
+  extraHeaders: Record<string, string>;
+  /** Seconds to wait for a non-streaming answer. */
+  timeout: number;
+  /** Seconds to wait for a stream's headers and between its chunks. */
+  streamTimeout: number;
+}
+
+/** Groq, OpenAI, OpenRouter, Ollama, vLLM and any server speaking OpenAI's chat API. */
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  private readonly pool: Dispatcher;
+  private readonly path: string;
+  private readonly modelsPath: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: OpenAICompatibleOptions) {
+    const url = new URL(options.apiBase.replace(/\/+$/, '') + '/chat/completions');
+    this.pool = poolFor(url.origin);
+    this.path = url.pathname + url.search;
+    this.modelsPath = url.pathname.replace(/\/chat\/completions$/, '/models');
+    // Computed once: the hot path only spreads nothing and sends.
+    this.headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      ...options.extraHeaders,
+    };
+  }
+
+  async complete(call: ChatCall): Promise<Completion> {
+    const response = await this.send(call, this.options.timeout);
+    const text = await this.readBody(response, this.options.timeout);
+    if (response.statusCode >= 300) throw classifyUpstreamError(response.statusCode, text, response.headers, this.options.context);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw this.invalidResponse(`a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    if (typeof body !== 'object' || body === null || !Array.isArray((body as { choices?: unknown }).choices)) {
+      throw this.invalidResponse('JSON without `choices`; is api_base an OpenAI-compatible endpoint (usually ending in /v1)?');
+    }
+    return { body: normalizeCompletion(body as Record<string, unknown>), headers: response.headers };
+  }
+
+  async openStream(call: ChatCall): Promise<ChatStream> {
+    const response = await this.send(call, this.options.streamTimeout);
+    if (response.statusCode >= 300) {
+      const text = await this.readBody(response, this.options.streamTimeout);
+      throw classifyUpstreamError(response.statusCode, text, response.headers, this.options.context);
+    }
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (!contentType.includes('text/event-stream')) {
+      const text = await this.readBody(response, this.options.streamTimeout);
+      throw this.invalidResponse(`"${contentType || 'no content-type'}" instead of an event stream: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    return {
+      headers: response.headers,
+      pipe: (sink) => this.relay(response, sink, call.includeUsage),
+    };
+  }
+
+  /** Lists the upstream's models (costs no tokens) and looks for ours. */
+  async checkHealth(upstreamModel: string, signal: AbortSignal): Promise<void> {
+    const ctx = this.options.context;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.pool.request({ method: 'GET', path: this.modelsPath, headers: this.headers, signal, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    } catch (err) {
+      throw this.networkError(err, signal, 10);
+    }
+    const text = await this.readBody(response, 10);
+    if (response.statusCode >= 300) throw classifyUpstreamError(response.statusCode, text, response.headers, ctx);
+    let ids: unknown[] | undefined;
+    try {
+      const data = (JSON.parse(text) as { data?: Array<{ id?: unknown }> }).data;
+      ids = Array.isArray(data) ? data.map((m) => m?.id) : undefined;
+    } catch {
+      ids = undefined; // some compatible servers have no model list; reachability and the key were proven
+    }
+    if (ids !== undefined && ids.length > 0 && !ids.includes(upstreamModel)) {
+      throw new GatewayError('upstream_model_unavailable', `${ctx.provider} at ${ctx.host} does not list "${upstreamModel}" among its ${ids.length} models.`, {
+        details: { provider: ctx.provider, deployment: ctx.deploymentId, model: upstreamModel },
+      });
+    }
+  }
+
+  private async send(call: ChatCall, timeoutSeconds: number): Promise<Dispatcher.ResponseData> {
+    const payload = JSON.stringify({ ...call.body, model: call.upstreamModel });
+    try {
+      return await this.pool.request({
+        method: 'POST',
+        path: this.path,
+        headers: this.headers,
+        body: payload,
+        signal: call.signal,
+        headersTimeout: timeoutSeconds * 1000,
+        bodyTimeout: timeoutSeconds * 1000,
+      });
+    } catch (err) {
+      throw this.networkError(err, call.signal, timeoutSeconds);
+    }
+  }
+
+  private async readBody(response: Dispatcher.ResponseData, timeoutSeconds: number): Promise<string> {
+    try {
+      return await response.body.text();
+    } catch (err) {
+      throw classifyNetworkError(err, this.options.context, timeoutSeconds);
+    }
+  }
+
+  private async relay(response: Dispatcher.ResponseData, sink: SseSink, includeUsage: boolean): Promise<void> {
+    const relay = new StreamRelay(sink, includeUsage, this.options.context);
+    let pending: Promise<void> | undefined;
+    let failure: unknown;
+    const parser = createParser({
+      onEvent: (event) => {
+        if (failure !== undefined) return;
+        try {
+          const wait = relay.onEvent(event.data, event.event);
+          if (wait) pending = pending ? pending.then(() => wait) : wait;
+        } catch (err) {
+          failure = err;
+        }
+      },
+    });
+    const body = response.body;
+    body.setEncoding('utf8');
+    try {
+      for await (const text of body) {
+        parser.feed(text as string);
+        if (failure !== undefined) throw failure;
+        // Backpressure: stop reading from the upstream until the client drained.
+        if (pending) {
+          const wait = pending;
+          pending = undefined;
+          await wait;
+        }
+      }
+      const wait = relay.onEnd();
+      if (wait) await wait;
+    } catch (err) {
+      body.destroy();
+      if (err instanceof GatewayError) throw err;
+      const classified = classifyNetworkError(err, this.options.context, this.options.streamTimeout);
+      if (classified.code === 'upstream_timeout') throw classified;
+      const ctx = this.options.context;
+      throw new GatewayError('upstream_stream_interrupted', `${ctx.provider} at ${ctx.host} broke off the stream (${String(classified.details.os_error)}).`, {
+        details: classified.details,
+        cause: err,
+      });
+    }
+  }
+
+  private networkError(err: unknown, signal: AbortSignal, timeoutSeconds: number): unknown {
+    // The client left: nothing to classify, the server drops the request.
+    if (signal.aborted) return signal.reason ?? err;
+    return classifyNetworkError(err, this.options.context, timeoutSeconds);
+  }
+
+  private invalidResponse(what: string): GatewayError {
+    const ctx = this.options.context;
+    return new GatewayError('upstream_invalid_response', `${ctx.provider} at ${ctx.host} answered with ${what}.`, {
+      details: { provider: ctx.provider, deployment: ctx.deploymentId, model: ctx.upstreamModel },
+    });
+  }
+}

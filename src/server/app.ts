@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Config } from '../config/types.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { Logger } from '../observability/logger.js';
+import { Router } from '../router/router.js';
+import { createAuthenticator } from './auth.js';
+import type { Handler, RequestContext } from './context.js';
+import { chatCompletions } from './handlers/chat-completions.js';
+import { deploymentHealth, liveness, readiness } from './handlers/health.js';
+import { listModels, retrieveModel } from './handlers/models.js';
+import { sendError, sendJson } from './respond.js';
+
+const DEFAULT_BODY_LIMIT_MB = 32;
+const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  version: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Gateway {
+  server: Server;
+  router: Router;
+}
+
+interface Route {
+  handlers: Partial<Record<string, Handler>>;
+  /** Liveness must answer even when a master key is set (orchestrators probe it without one). */
+  public?: boolean;
+}
+
+/** The node:http server: routing, request ids, authentication and the single error exit. */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, logger, version } = options;
+  const router = new Router(config, options.env);
+  const authenticate = createAuthenticator(config.generalSettings.masterKey?.value);
+  const bodyLimitMb = Number(config.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
+  const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);
+  const startedAt = Math.floor(Date.now() / 1000);
+
+  const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) } };
+  const models: Route = { handlers: { GET: listModels(router, startedAt) } };
+  const alive: Route = { handlers: { GET: liveness }, public: true };
+  const routes: Map<string, Route> = new Map([
+    ['/v1/chat/completions', chat],
+    ['/chat/completions', chat],
+    ['/v1/models', models],
+    ['/models', models],
+    ['/health', { handlers: { GET: deploymentHealth(router) } }],
+    ['/health/liveliness', alive],
+    ['/health/liveness', alive],
+    ['/health/readiness', { handlers: { GET: readiness(version) } }],
+    ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
+  ]);
+
+  const findHandler = (method: string, path: string): { handler: Handler; public: boolean } => {
+    const route = routes.get(path);
+    if (route === undefined) {
+      const modelId = /^\/(?:v1\/)?models\/(.+)$/.exec(path)?.[1];
+      if (modelId !== undefined && method === 'GET') return { handler: retrieveModel(router, startedAt, decodeURIComponent(modelId)), public: false };
+      throw new GatewayError('route_not_found', `${method} ${path} is not a Switchyard endpoint. OpenAI clients need the base URL http://<host>:<port>/v1.`, {
+        details: { path },
+      });
+    }
+    const handler = route.handlers[method];
+    if (handler === undefined) {
+      const allowed = Object.keys(route.handlers).join(', ');
+      throw new GatewayError('method_not_allowed', `${path} accepts ${allowed}, not ${method}.`, { details: { allow: allowed } });
+    }
+    return { handler, public: route.public === true };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const clientId = req.headers['x-request-id'];
+    const id = typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId) ? clientId : randomUUID();
+    res.setHeader('x-request-id', id);
+    const abort = new AbortController();
+    // `close` before `finish` means the client went away: stop the upstream work too.
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('client disconnected'));
+    });
+    const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort.signal };
+    const path = pathOf(req.url ?? '/');
+    try {
+      const { handler, public: isPublic } = findHandler(req.method ?? 'GET', path);
+      if (!isPublic) authenticate(req.headers);
+      await handler(req, res, ctx);
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      if (err instanceof GatewayError && err.code === 'body_too_large') res.setHeader('connection', 'close');
+      if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
+      const error = sendError(res, err, id);
+      ctx.errorCode = error.code;
+      if (error.status >= 500) logger.warn(error.message, { request_id: id, code: error.code, path, cause: causeOf(error) });
+    } finally {
+      if (logger.enabled('debug')) {
+        logger.debug('request', {
+          request_id: id, method: req.method, path, status: res.statusCode, alias: ctx.alias, deployment: ctx.deployment,
+          attempts: ctx.attempts, stream: ctx.stream, error_code: ctx.errorCode, ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+        });
+      }
+    }
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    void handle(req, res);
+  });
+  return { server, router };
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/** Internal errors keep their cause for the log (never for the client). */
+function causeOf(error: GatewayError): string | undefined {
+  const cause = error.cause;
+  if (cause === undefined) return undefined;
+  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+}

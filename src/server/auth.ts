@@ -1,0 +1,36 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from '../errors/gateway-error.js';
+
+/**
+ * Checks the caller's key against `general_settings.master_key`. Both
+ * `Authorization: Bearer` (OpenAI SDKs) and `x-api-key` (Anthropic SDKs) are
+ * accepted. Digests are compared so timing reveals neither content nor length.
+ */
+export function createAuthenticator(masterKey: string | undefined): (headers: IncomingHttpHeaders) => void {
+  if (masterKey === undefined) return () => undefined;
+  const expected = digest(masterKey);
+  return (headers) => {
+    const presented = presentedKey(headers);
+    if (presented === undefined) {
+      throw new GatewayError('invalid_api_key', 'This Switchyard requires a key: send `Authorization: Bearer <master_key>` or `x-api-key: <master_key>`.');
+    }
+    if (!timingSafeEqual(digest(presented), expected)) {
+      throw new GatewayError('invalid_api_key', 'The key sent to Switchyard does not match its master_key (general_settings.master_key).');
+    }
+  };
+}
+
+function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    return match ? match[1]!.trim() : authorization.trim();
+  }
+  const apiKey = headers['x-api-key'];
+  return typeof apiKey === 'string' ? apiKey.trim() : undefined;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

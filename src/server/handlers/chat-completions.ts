@@ -1,0 +1,51 @@
+import type { Router, Routed } from '../../router/router.js';
+import { toGatewayError } from '../../errors/envelope.js';
+import { readJsonBody } from '../body.js';
+import { parseChatBody } from '../chat-request.js';
+import type { Handler, RequestContext } from '../context.js';
+import { sendJson } from '../respond.js';
+import { SseWriter } from '../sse.js';
+
+/**
+ * POST /v1/chat/completions. Stages, top to bottom: parse → resolve and call
+ * (the router) → respond. Authentication ran before this handler.
+ */
+export function chatCompletions(router: Router, bodyLimitBytes: number): Handler {
+  return async (req, res, ctx) => {
+    const body = parseChatBody(await readJsonBody(req, bodyLimitBytes));
+    ctx.alias = body.model;
+    ctx.stream = body.stream === true;
+    const call = { requestId: ctx.id, signal: ctx.signal };
+
+    if (!ctx.stream) {
+      const routed = await router.complete(body, call);
+      sendJson(res, 200, routed.result.body, gatewayHeaders(routed, ctx));
+      return;
+    }
+
+    const routed = await router.openStream(body, call);
+    const writer = new SseWriter(res);
+    writer.start(gatewayHeaders(routed, ctx));
+    try {
+      await routed.result.pipe(writer);
+      writer.end();
+    } catch (err) {
+      if (ctx.signal.aborted) return; // the client left; nobody to tell
+      const error = toGatewayError(err);
+      ctx.errorCode = error.code;
+      writer.fail(error, ctx.id);
+    }
+  };
+}
+
+/** LiteLLM's response header names, so tools built for it keep working. */
+function gatewayHeaders(routed: Routed<unknown>, ctx: RequestContext): Record<string, string> {
+  ctx.deployment = routed.deployment.id;
+  ctx.attempts = routed.attempts;
+  return {
+    'x-litellm-model-group': routed.deployment.alias,
+    'x-litellm-model-id': routed.deployment.id,
+    'x-litellm-attempted-retries': String(routed.attempts - 1),
+    'x-litellm-attempted-fallbacks': '0',
+  };
+}

@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import { errorEnvelope } from '../errors/envelope.js';
+import type { GatewayError } from '../errors/gateway-error.js';
+import type { SseSink } from '../providers/types.js';
+
+/**
+ * Writes `data:` events to the client as they come, honouring backpressure:
+ * when the socket buffer is full, `send` returns a promise that resolves on
+ * `drain`, and the adapter stops reading from the upstream until then.
+ */
+export class SseWriter implements SseSink {
+  private drained: Promise<void> | undefined;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  start(headers: Record<string, string>): void {
+    this.res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      // Tells buffering reverse proxies (nginx) to pass events through at once.
+      'x-accel-buffering': 'no',
+    });
+    this.res.flushHeaders();
+  }
+
+  send(data: string): Promise<void> | undefined {
+    if (this.res.destroyed) return undefined;
+    if (this.res.write(`data: ${data}\n\n`)) return undefined;
+    this.drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        this.drained = undefined;
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
+    return this.drained;
+  }
+
+  /** A failure after the stream began: an error event, and no `[DONE]`, so SDKs raise instead of accepting a cut answer. */
+  fail(error: GatewayError, requestId: string): void {
+    if (this.res.destroyed) return;
+    this.res.end(`data: ${JSON.stringify(errorEnvelope(error, requestId))}\n\n`);
+  }
+
+  end(): void {
+    if (!this.res.destroyed) this.res.end();
+  }
+}
