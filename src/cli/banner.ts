@@ -31,11 +31,7 @@ export function startupBanner(version: string, url: string, config: Config, rout
   return lines.join('\n') + '\n';
 }
 
+/** Config warnings; each message already starts with its `file:line:column`. */
 export function formatWarnings(config: Config): string {
-  return config.warnings
-    .map((w) => {
-      const where = w.position ? `${w.position.file}:${w.position.line}:${w.position.column}  ` : '';
-      return `  warning[${w.code}] ${where}${w.message}\n`;
-    })
-    .join('');
+  return config.warnings.map((w) => `warning[${w.code}] ${w.message}\n`).join('');
 }

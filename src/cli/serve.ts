@@ -33,13 +33,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     exitWith(err);
   }
 
+  process.stderr.write(formatWarnings(config));
   const { server, router } = createGateway({ config, logger, version: VERSION, env });
   server.once('error', (err: NodeJS.ErrnoException) => exitWith(listenError(err, options)));
   server.listen(options.port, options.host, () => {
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     process.stdout.write(startupBanner(VERSION, `http://${host}:${address.port}`, config, router));
-    process.stderr.write(formatWarnings(config));
   });
 
   const shutdown = (signal: string) => {

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatBody, ChatStream, Completion, ProviderAdapter } from '../providers/types.js';
-import { nearest } from '../util/nearest.js';
+import { closestMatch } from '../util/suggest.js';
 import type { Deployment, ModelGroup } from './deployment.js';
 import { ModelTable } from './model-table.js';
 import { SimpleShuffle } from './strategies/simple-shuffle.js';
@@ -38,7 +38,7 @@ export class Router {
     const group = this.table.resolve(model);
     if (group !== undefined) return group;
     const aliases = this.table.aliases();
-    const guess = nearest(model, aliases);
+    const guess = closestMatch(model, aliases);
     const didYouMean = guess === undefined ? '' : ` Did you mean "${guess}"?`;
     const listed = aliases.length === 0 ? 'No aliases are configured.' : `Configured aliases: ${aliases.join(', ')}.`;
     const patterns = this.table.wildcardPatterns();

@@ -50,7 +50,7 @@ test('a wrongly typed value fails start-up naming the key and its line', async (
 test('an unknown key is a warning with its line and the nearest known key; the gateway still starts', async () => {
   const gateway = await startGateway({ config: 'model_list:\n  - model_name: demo\n    litellm_parms:\n      model: mock/x\n    litellm_params:\n      model: mock/x\n' });
   try {
-    assert.match(gateway.stderr(), /warning\[unknown_key\].*:3:\d+.*litellm_params/);
+    assert.match(await gateway.waitForStderr(/unknown_key/), /warning\[unknown_key\].*:3:\d+.*litellm_params/);
   } finally {
     await gateway.stop();
   }

@@ -14,6 +14,8 @@ export interface GatewayProcess {
   proc: ChildProcess;
   stdout(): string;
   stderr(): string;
+  /** Resolves with stderr once it matches (the two pipes are read independently, so stderr may lag stdout). */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -70,6 +72,11 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayP
     proc,
     stdout: () => out,
     stderr: () => err,
+    waitForStderr: async (pattern, timeoutMs = 3000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return err;
+    },
     stop: () => stopProcess(proc),
   };
 }

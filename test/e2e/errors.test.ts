@@ -1,0 +1,204 @@
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'undici';
+import OpenAI from 'openai';
+import { startGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { MOCK_KEYS, startMockUpstream, type MockUpstream } from '../mock-providers/openai-compatible.js';
+
+// Every failure answers with the right status and a catalog code, and the
+// gateway keeps serving afterwards.
+const WRONG_KEY = 'gsk_wrong_' + 'k'.repeat(30) + 'zz99';
+let groq: MockUpstream;
+let gateway: GatewayProcess;
+let client: OpenAI;
+
+before(async () => {
+  groq = await startMockUpstream({ flavor: 'groq' });
+  gateway = await startGateway({
+    config: `
+model_list:
+  - model_name: groq-70b
+    litellm_params:
+      model: groq/llama-3.3-70b-versatile
+      api_key: os.environ/GROQ_API_KEY
+      api_base: ${groq.baseUrl}
+      stream_timeout: 1
+  - model_name: groq-badkey
+    litellm_params:
+      model: groq/llama-3.3-70b-versatile
+      api_key: os.environ/GROQ_WRONG_KEY
+      api_base: ${groq.baseUrl}
+  - model_name: dead
+    litellm_params:
+      model: openai/gpt-4o
+      api_key: sk-unused-but-long-enough-1234
+      api_base: http://127.0.0.1:9/v1
+`,
+    env: { GROQ_API_KEY: MOCK_KEYS.groq, GROQ_WRONG_KEY: WRONG_KEY },
+  });
+  client = new OpenAI({ baseURL: gateway.baseURL, apiKey: 'x', maxRetries: 0 });
+});
+after(async () => {
+  await gateway.stop();
+  await groq.close();
+});
+beforeEach(() => groq.reset());
+
+async function post(body: string | object, path = '/v1/chat/completions') {
+  const res = await request(`${gateway.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const json = (await res.body.json()) as { error: Record<string, any> };
+  return { status: res.statusCode, headers: res.headers, error: json.error };
+}
+
+const hello = (model = 'groq-70b', content = 'Hello') => ({ model, messages: [{ role: 'user', content }] });
+
+test('malformed JSON: 400 invalid_json with line and column', async () => {
+  const { status, error } = await post('{"model": "groq-70b",\n "messages": [}');
+  assert.equal(status, 400);
+  assert.equal(error.code, 'invalid_json');
+  assert.equal(error.line, 2);
+  assert.equal(error.column, 15);
+  assert.equal(error.type, 'invalid_request_error');
+  assert.ok(error.fix);
+});
+
+test('missing and mistyped fields: 400 invalid_request naming the field', async () => {
+  assert.equal((await post({ model: 'groq-70b' })).error.param, 'messages');
+  assert.equal((await post({ messages: [] })).error.param, 'model');
+  const typed = await post({ model: 42, messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(typed.status, 400);
+  assert.equal(typed.error.code, 'invalid_request');
+  assert.equal(typed.error.param, 'model');
+  assert.equal((await post({ model: 'groq-70b', messages: [{ content: 'x' }] })).error.param, 'messages[0].role');
+  assert.equal((await post({ model: 'groq-70b', messages: [{ role: 'user', content: 'x' }], stream: 'yes' })).error.param, 'stream');
+  assert.equal((await post('[1,2]')).error.code, 'invalid_request');
+});
+
+test('unknown alias: 404 model_not_found with the closest alias, before any upstream call', async () => {
+  const { status, error } = await post(hello('groq-7b'));
+  assert.equal(status, 404);
+  assert.equal(error.code, 'model_not_found');
+  assert.equal(error.suggestion, 'groq-70b');
+  assert.ok(error.available_models.includes('groq-70b'));
+  assert.equal(groq.requests.length, 0);
+});
+
+test('the provider rejects the key: 502 naming the variable, key masked, never the key itself', async () => {
+  const { status, error, headers } = await post(hello('groq-badkey'));
+  assert.equal(status, 502);
+  assert.equal(error.code, 'upstream_authentication_error');
+  assert.equal(headers['x-should-retry'], 'false');
+  assert.match(error.message, /GROQ_WRONG_KEY/);
+  assert.match(error.message, /gsk_…zz99/);
+  assert.ok(!JSON.stringify(error).includes(WRONG_KEY));
+  assert.ok(!gateway.stdout().includes(WRONG_KEY) && !gateway.stderr().includes(WRONG_KEY));
+});
+
+test('provider rate limit: 429 with retry-after, understood by the OpenAI SDK', async () => {
+  groq.fail('rate_limit_tpm');
+  await assert.rejects(client.chat.completions.create(hello() as OpenAI.ChatCompletionCreateParamsNonStreaming), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.RateLimitError);
+    assert.equal(err.code, 'rate_limit_exceeded');
+    assert.ok(Number(err.headers?.get('retry-after')) >= 1);
+    return true;
+  });
+});
+
+test('each provider failure maps to its catalog code and status', async () => {
+  const cases: Array<[string, number, string]> = [
+    ['request_too_large', 413, 'request_too_large'],
+    ['context_length_exceeded', 400, 'context_length_exceeded'],
+    ['model_decommissioned', 502, 'upstream_model_unavailable'],
+    ['over_capacity', 503, 'upstream_overloaded'],
+    ['server_error', 502, 'upstream_error'],
+    ['bad_gateway_html', 502, 'upstream_error'],
+    ['malformed_json', 502, 'upstream_invalid_response'],
+    ['connection_reset', 502, 'upstream_unreachable'],
+    ['tool_use_failed', 502, 'upstream_generation_failed'],
+  ];
+  for (const [fault, status, code] of cases) {
+    groq.fail(fault as Parameters<MockUpstream['fail']>[0]);
+    const res = await post(hello());
+    assert.equal(res.status, status, fault);
+    assert.equal(res.error.code, code, fault);
+    assert.equal(res.error.provider, 'groq', fault);
+  }
+});
+
+test('a parameter Groq rejects is named in param', async () => {
+  const { status, error } = await post({ ...hello(), logprobs: true });
+  assert.equal(status, 400);
+  assert.equal(error.code, 'upstream_bad_request');
+  assert.equal(error.param, 'logprobs');
+});
+
+test('an unreachable upstream: 502 naming the host and the OS error', async () => {
+  const { status, error } = await post(hello('dead'));
+  assert.equal(status, 502);
+  assert.equal(error.code, 'upstream_unreachable');
+  assert.match(error.message, /127\.0\.0\.1:9/);
+  assert.equal(error.os_error, 'ECONNREFUSED');
+});
+
+test('a stream cut mid-way ends with an error event and no [DONE]; the SDK raises', async () => {
+  const stream = await client.chat.completions.create({ ...hello('groq-70b', 'a long answer [[mock:stream_cut]]'), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+  let received = '';
+  await assert.rejects(async () => {
+    for await (const chunk of stream) received += chunk.choices[0]?.delta.content ?? '';
+  }, (err: unknown) => err instanceof OpenAI.APIError && /ended the stream|broke off/.test(err.message));
+  assert.ok(received.length > 0, 'the first chunks were delivered before the cut');
+
+  const raw = await request(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    body: JSON.stringify({ ...hello('groq-70b', 'again [[mock:stream_cut]]'), stream: true }),
+  });
+  const text = await raw.body.text();
+  assert.match(text, /"code":"upstream_stream_interrupted"/);
+  assert.ok(!text.includes('[DONE]'));
+});
+
+test('a stream whose upstream never answers times out with upstream_timeout (stream_timeout: 1)', async () => {
+  const started = Date.now();
+  const { status, error } = await post({ ...hello('groq-70b', 'wait [[mock:hang]]'), stream: true });
+  assert.equal(status, 504);
+  assert.equal(error.code, 'upstream_timeout');
+  assert.ok(Date.now() - started < 5000);
+});
+
+test('a client that disconnects aborts its upstream request', async () => {
+  const controller = new AbortController();
+  const pending = request(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    body: JSON.stringify({ ...hello('groq-70b', 'slow [[mock:slow_headers:800]]'), stream: true }),
+    signal: controller.signal,
+  }).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(groq.requests.length, 1);
+  controller.abort();
+  await pending;
+  // The gateway is still healthy and serves the next request.
+  const res = await post(hello());
+  assert.equal(res.status, 200 as number, JSON.stringify(res.error));
+});
+
+test('unknown routes and wrong methods answer with catalog errors', async () => {
+  const notFound = await request(`${gateway.url}/v1/embeddings/nope`, { method: 'POST', body: '{}' });
+  assert.equal(notFound.statusCode, 404);
+  assert.equal(((await notFound.body.json()) as any).error.code, 'route_not_found');
+  const wrongMethod = await request(`${gateway.url}/v1/chat/completions`, { method: 'GET' });
+  assert.equal(wrongMethod.statusCode, 405);
+  assert.equal(wrongMethod.headers.allow, 'POST');
+  assert.equal(((await wrongMethod.body.json()) as any).error.code, 'method_not_allowed');
+});
+
+test('a body over the limit: 413 body_too_large, and the gateway keeps serving', async () => {
+  const huge = JSON.stringify({ ...hello(), padding: 'x'.repeat(33 * 1024 * 1024) });
+  const res = await request(`${gateway.url}/v1/chat/completions`, { method: 'POST', body: huge });
+  assert.equal(res.statusCode, 413);
+  assert.equal(((await res.body.json()) as any).error.code, 'body_too_large');
+  assert.equal((await post(hello())).status, 200);
+});
