@@ -90,16 +90,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       await handler(req, res, ctx);
     } catch (err) {
       if (abort.signal.aborted) return;
-      if (err instanceof GatewayError && err.code === 'body_too_large') res.setHeader('connection', 'close');
+      if (err instanceof GatewayError && err.code === 'body_too_large') discardRest(req, bodyLimitBytes * 2);
       if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
-      const error = sendError(res, err, id);
-      ctx.errorCode = error.code;
-      if (error.status >= 500) logger.warn(error.message, { request_id: id, code: error.code, path, cause: causeOf(error) });
+      ctx.error = sendError(res, err, id);
     } finally {
+      const error = ctx.error;
+      if (error !== undefined && error.status >= 500) logger.warn(error.message, { request_id: id, code: error.code, path, cause: causeOf(error) });
       if (logger.enabled('debug')) {
         logger.debug('request', {
           request_id: id, method: req.method, path, status: res.statusCode, alias: ctx.alias, deployment: ctx.deployment,
-          attempts: ctx.attempts, stream: ctx.stream, error_code: ctx.errorCode, ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+          attempts: ctx.attempts, stream: ctx.stream, error_code: ctx.error?.code, ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
         });
       }
     }
@@ -109,6 +109,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     void handle(req, res);
   });
   return { server, router };
+}
+
+/**
+ * Reads and drops the rest of a refused body so the client, still uploading,
+ * receives the 413 instead of a broken pipe; past `maxBytes` it is hostile
+ * and the connection is cut.
+ */
+function discardRest(req: IncomingMessage, maxBytes: number): void {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > maxBytes) req.destroy();
+  });
+  req.resume();
 }
 
 function pathOf(url: string): string {

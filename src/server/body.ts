@@ -10,14 +10,7 @@ import { locateJsonError } from './json-position.js';
 export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (declared > limitBytes) throw tooLarge(declared, limitBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw tooLarge(size, limitBytes);
-    chunks.push(chunk);
-  }
-  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  const text = await readText(req, limitBytes);
   try {
     return JSON.parse(text);
   } catch {
@@ -26,6 +19,39 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
       details: { line: where.line, column: where.column },
     });
   }
+}
+
+/** Event listeners rather than `for await`: leaving that loop early would destroy the request before the 413 is sent. */
+function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        reject(tooLarge(size, limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 function tooLarge(size: number, limitBytes: number): GatewayError {

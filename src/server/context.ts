@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayError } from '../errors/gateway-error.js';
 
 /** Per-request state shared by the pipeline stages and read by the access log. */
 export interface RequestContext {
@@ -9,7 +10,8 @@ export interface RequestContext {
   alias?: string;
   deployment?: string;
   attempts?: number;
-  errorCode?: string;
+  /** The error the client was told about, for the log. */
+  error?: GatewayError;
   stream?: boolean;
 }
 

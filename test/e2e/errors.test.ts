@@ -202,3 +202,19 @@ test('a body over the limit: 413 body_too_large, and the gateway keeps serving',
   assert.equal(((await res.body.json()) as any).error.code, 'body_too_large');
   assert.equal((await post(hello())).status, 200);
 });
+
+test('a chunked body over the limit (no content-length) also gets 413 body_too_large', async () => {
+  const { Readable } = await import('node:stream');
+  const piece = Buffer.alloc(1024 * 1024, 'x');
+  let sent = 0;
+  const body = new Readable({
+    read() {
+      sent++;
+      this.push(sent <= 40 ? piece : null);
+    },
+  });
+  const res = await request(`${gateway.url}/v1/chat/completions`, { method: 'POST', body });
+  assert.equal(res.statusCode, 413);
+  assert.equal(((await res.body.json()) as any).error.code, 'body_too_large');
+  assert.equal((await post(hello())).status, 200);
+});

@@ -140,10 +140,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       },
     });
     const body = response.body;
-    body.setEncoding('utf8');
+    // undici yields Buffers whatever setEncoding says; a streaming decoder keeps
+    // multi-byte characters split across chunks intact.
+    const decoder = new TextDecoder();
     try {
-      for await (const text of body) {
-        parser.feed(text as string);
+      for await (const bytes of body) {
+        parser.feed(decoder.decode(bytes as Buffer, { stream: true }));
         if (failure !== undefined) throw failure;
         // Backpressure: stop reading from the upstream until the client drained.
         if (pending) {
@@ -157,6 +159,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     } catch (err) {
       body.destroy();
       if (err instanceof GatewayError) throw err;
+      // Not a socket or timeout failure: our bug, reported as internal_error with its cause logged.
+      if (typeof (err as { code?: unknown })?.code !== 'string') throw err;
       const classified = classifyNetworkError(err, this.options.context, this.options.streamTimeout);
       if (classified.code === 'upstream_timeout') throw classified;
       const ctx = this.options.context;

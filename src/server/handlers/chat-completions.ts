@@ -31,9 +31,8 @@ export function chatCompletions(router: Router, bodyLimitBytes: number): Handler
       writer.end();
     } catch (err) {
       if (ctx.signal.aborted) return; // the client left; nobody to tell
-      const error = toGatewayError(err);
-      ctx.errorCode = error.code;
-      writer.fail(error, ctx.id);
+      ctx.error = toGatewayError(err);
+      writer.fail(ctx.error, ctx.id);
     }
   };
 }
