@@ -99,7 +99,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (logger.enabled('debug')) {
         logger.debug('request', {
           request_id: id, method: req.method, path, status: res.statusCode, alias: ctx.alias, deployment: ctx.deployment,
-          attempts: ctx.attempts, stream: ctx.stream, error_code: ctx.error?.code, ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+          provider: ctx.provider, upstream_model: ctx.upstreamModel, attempts: ctx.attempts, stream: ctx.stream,
+          error_code: ctx.error?.code, ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+          ...(logger.enabled('trace') ? { upstream_rate_limit: ctx.upstreamRateLimit, user_agent: req.headers['user-agent'] } : {}),
         });
       }
     }

@@ -10,6 +10,10 @@ export interface RequestContext {
   alias?: string;
   deployment?: string;
   attempts?: number;
+  provider?: string;
+  upstreamModel?: string;
+  /** The provider's rate-limit headroom after this call (`x-ratelimit-remaining-*`), for --detailed_debug. */
+  upstreamRateLimit?: Record<string, string>;
   /** The error the client was told about, for the log. */
   error?: GatewayError;
   stream?: boolean;

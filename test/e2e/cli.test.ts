@@ -84,3 +84,38 @@ test('without --config the built-in demo config serves the demo alias', async ()
     assert.equal(await gateway.stop(), 0);
   }
 });
+
+test('--detailed_debug and LITELLM_LOG=DEBUG log one line per request, never a key', async () => {
+  const { MOCK_KEYS, startMockUpstream } = await import('../mock-providers/openai-compatible.js');
+  const groq = await startMockUpstream({ flavor: 'groq' });
+  const MASTER = 'sk-master-should-never-be-logged-0042';
+  const config = `
+model_list:
+  - model_name: groq-70b
+    litellm_params: { model: groq/llama-3.3-70b-versatile, api_base: "${groq.baseUrl}" }
+general_settings: { master_key: "${MASTER}" }
+`;
+  const starts: Array<{ args: string[]; env: Record<string, string> }> = [{ args: ['--detailed_debug'], env: {} }, { args: [], env: { LITELLM_LOG: 'DEBUG' } }];
+  for (const start of starts) {
+    const gateway = await startGateway({ config, args: start.args, env: { GROQ_API_KEY: MOCK_KEYS.groq, ...start.env } });
+    try {
+      for (const key of [MASTER, 'wrong-key']) {
+        await fetch(`${gateway.baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}` },
+          body: JSON.stringify({ model: 'groq-70b', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+        }).then((r) => r.text());
+      }
+      const log = await gateway.waitForStderr(/"status":401/);
+      const lines = log.split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l));
+      assert.equal(lines.length, 2, log);
+      assert.equal(lines[0].alias, 'groq-70b');
+      assert.equal(lines[0].deployment, 'groq-70b#0');
+      assert.equal(lines[1].error_code, 'invalid_api_key');
+      for (const secret of [MASTER, MOCK_KEYS.groq]) assert.ok(!(gateway.stdout() + log).includes(secret), 'no secret in output');
+    } finally {
+      await gateway.stop();
+    }
+  }
+  await groq.close();
+});
