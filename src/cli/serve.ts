@@ -9,7 +9,7 @@ import { closeAllPools } from '../providers/upstream-pool.js';
 import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
 import { formatWarnings, startupBanner } from './banner.js';
-import { formatCliError } from './print-error.js';
+import { formatCliError } from '../errors/format.js';
 
 export interface ServeOptions {
   configPath: string | undefined;
