@@ -1,6 +1,7 @@
 import type { DeploymentConfig, Secret } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { MockAdapter } from './mock/adapter.js';
+import { paramPolicy } from './param-policy.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import { providerInfo, PROVIDERS } from './provider-table.js';
 import type { ProviderAdapter } from './types.js';
@@ -8,6 +9,8 @@ import type { ProviderAdapter } from './types.js';
 export interface AdapterDefaults {
   /** Seconds; used when the deployment sets no `timeout`. */
   timeout: number;
+  /** `litellm_settings.drop_params` */
+  dropParams: boolean;
 }
 
 /**
@@ -53,6 +56,7 @@ export function createAdapter(
     extraHeaders: deployment.extraHeaders,
     timeout: deployment.timeout ?? defaults.timeout,
     streamTimeout: deployment.streamTimeout ?? deployment.timeout ?? defaults.timeout,
+    prepareBody: paramPolicy(provider, defaults.dropParams),
     context: { alias: deployment.modelName, deploymentId: deployment.id, provider, upstreamModel, host: url.host, apiKey },
   });
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyNetworkError, classifyUpstreamError, parseUpstreamErrorBody, type UpstreamContext } from './upstream-error.js';
+import { classifyNetworkError, classifyUpstreamError, keyHint, parseUpstreamErrorBody, type UpstreamContext } from './upstream-error.js';
+
+const T60 = { seconds: 60, key: 'litellm_params.timeout' };
 
 const KEY = 'gsk_mock_' + 'a'.repeat(30) + 'wxyz';
 const ctx: UpstreamContext = {
@@ -58,11 +60,49 @@ test('the four error body shapes', () => {
 });
 
 test('network failures name the host and the OS error', () => {
-  const refused = classifyNetworkError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }), ctx, 60);
+  const refused = classifyNetworkError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }), ctx, T60);
   assert.equal(refused.code, 'upstream_unreachable');
   assert.match(refused.message, /api\.groq\.com.*ECONNREFUSED/);
-  const wrapped = classifyNetworkError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET', cause: { code: 'ECONNRESET' } }), ctx, 60);
+  const wrapped = classifyNetworkError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET', cause: { code: 'ECONNRESET' } }), ctx, T60);
   assert.equal(wrapped.details.os_error, 'ECONNRESET');
-  assert.equal(classifyNetworkError(Object.assign(new Error('t'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), ctx, 60).code, 'upstream_timeout');
-  assert.equal(classifyNetworkError(Object.assign(new Error('t'), { code: 'CERT_HAS_EXPIRED' }), ctx, 60).code, 'upstream_tls_error');
+  assert.equal(classifyNetworkError(Object.assign(new Error('t'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), ctx, T60).code, 'upstream_timeout');
+  assert.equal(classifyNetworkError(Object.assign(new Error('t'), { code: 'CERT_HAS_EXPIRED' }), ctx, T60).code, 'upstream_tls_error');
+});
+
+test('a 429 says which limit: TPM, RPM or the daily budget, with the numbers', () => {
+  const tpm = classifyUpstreamError(429, groqError({ message: 'Rate limit reached for model `llama-3.1-8b-instant` in organization `org_1` service tier `on_demand` on tokens per minute (TPM): Limit 6000, Used 5435, Requested 3066. Please try again in 25.01s.', type: 'tokens', code: 'rate_limit_exceeded' }), {}, ctx);
+  assert.equal(tpm.details.limit_type, 'TPM');
+  assert.equal(tpm.details.limit, 6000);
+  assert.equal(tpm.details.requested, 3066);
+  const tpd = classifyUpstreamError(429, groqError({ message: 'Rate limit reached ... on tokens per day (TPD): Limit 500000, Used 499000, Requested 3066. Please try again in 14m24s.', type: 'tokens' }), {}, ctx);
+  assert.equal(tpd.details.limit_type, 'TPD');
+  assert.equal(tpd.details.retryAfter, 864);
+});
+
+test('a 429 or 503 without any hint still carries a retry-after; reset headers are used when present', () => {
+  assert.equal(classifyUpstreamError(429, '{}', {}, ctx).details.retryAfter, 1);
+  assert.equal(classifyUpstreamError(429, groqError({ message: 'slow down', type: 'requests' }), { 'x-ratelimit-reset-requests': '2m59.56s' }, ctx).details.retryAfter, 179.56);
+  assert.equal(classifyUpstreamError(503, '{}', {}, ctx).details.retryAfter, 1);
+});
+
+test("a decommissioned Groq model names Groq's successor", () => {
+  const err = classifyUpstreamError(400, groqError({ message: 'The model `llama3-70b-8192` has been decommissioned', code: 'model_decommissioned' }), {}, { ...ctx, upstreamModel: 'llama3-70b-8192' });
+  assert.equal(err.details.replacement, 'llama-3.3-70b-versatile');
+  assert.match(err.message, /groq\/llama-3\.3-70b-versatile/);
+});
+
+test('the usual key mistakes are spotted without showing the key', () => {
+  assert.match(keyHint('sk-proj-abcdefghijklmnop', 'groq')!, /openai key/);
+  assert.match(keyHint('sk-ant-abcdefghijklmnop', 'groq')!, /anthropic key/);
+  assert.match(keyHint('gsk_abcdefghijklmnop\n', 'groq')!, /newline/);
+  assert.match(keyHint(' gsk_abcdefghijklmnop', 'groq')!, /spaces/);
+  assert.equal(keyHint('gsk_abcdefghijklmnop', 'groq'), undefined);
+});
+
+test('a timeout says which one fired, its value and the key that raises it', () => {
+  const first = classifyNetworkError(Object.assign(new Error('t'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), ctx, { seconds: 30, key: 'litellm_params.stream_timeout' });
+  assert.equal(first.details.timeout_kind, 'first-byte');
+  assert.equal(first.details.timeout_seconds, 30);
+  assert.equal(first.details.config_key, 'litellm_params.stream_timeout');
+  assert.equal(classifyNetworkError(Object.assign(new Error('t'), { code: 'UND_ERR_CONNECT_TIMEOUT' }), ctx, T60).details.timeout_kind, 'connect');
 });

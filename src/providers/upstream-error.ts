@@ -1,7 +1,8 @@
 import type { Secret } from '../config/types.js';
 import { GatewayError, type ErrorDetails } from '../errors/gateway-error.js';
 import { maskSecret } from '../errors/mask.js';
-import { parseRetryAfter, parseTryAgainIn } from './durations.js';
+import { parseGoDuration, parseRetryAfter, parseTryAgainIn } from './durations.js';
+import { providerInfo } from './provider-table.js';
 import type { UpstreamHeaders } from './types.js';
 
 /** Who was called, so every upstream error can say where it came from. */
@@ -15,6 +16,12 @@ export interface UpstreamContext {
   apiKey: Secret | undefined;
 }
 
+/** A deadline and the config key that sets it, so a timeout error can say what to raise. */
+export interface TimeoutSetting {
+  seconds: number;
+  key: string | undefined;
+}
+
 export interface ParsedUpstreamError {
   message: string;
   type: string | undefined;
@@ -24,6 +31,18 @@ export interface ParsedUpstreamError {
 }
 
 const MAX_MESSAGE = 500;
+/** Sent when a provider says "slow down" without saying for how long, so clients back off at least a little. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+/** Groq's retired models and the successors its deprecations page names. */
+const GROQ_SUCCESSORS: Record<string, string> = {
+  'llama3-70b-8192': 'llama-3.3-70b-versatile',
+  'llama-3.1-70b-versatile': 'llama-3.3-70b-versatile',
+  'llama3-8b-8192': 'llama-3.1-8b-instant',
+  'gemma2-9b-it': 'llama-3.1-8b-instant',
+  'mixtral-8x7b-32768': 'llama-3.3-70b-versatile',
+  'deepseek-r1-distill-llama-70b': 'openai/gpt-oss-120b',
+};
 
 /**
  * Reads the error shapes OpenAI-compatible servers send: `{error:{…}}` with a
@@ -72,16 +91,19 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
   if (retryAfter !== undefined) details.retryAfter = retryAfter;
 
   if (status === 401) {
-    return new GatewayError('upstream_authentication_error', `${where} rejected the configured API key ${describeKey(ctx.apiKey)}.${upstreamSays}`, { details });
+    return new GatewayError('upstream_authentication_error', `${where} rejected the configured API key ${describeKey(ctx.apiKey, ctx.provider)}.${upstreamSays}`, { details });
   }
   if (status === 402 || parsed.code === 'insufficient_quota' || parsed.type === 'insufficient_quota') {
     return new GatewayError('insufficient_quota', `${where}: the account is out of quota or credits.${upstreamSays}`, { details });
   }
   if (status === 403) {
-    return new GatewayError('upstream_permission_denied', `${where} refused access with the configured key ${describeKey(ctx.apiKey)}.${upstreamSays}`, { details });
+    return new GatewayError('upstream_permission_denied', `${where} refused access with the configured key ${describeKey(ctx.apiKey, ctx.provider)}.${upstreamSays}`, { details });
   }
   if (parsed.code === 'model_decommissioned' || text.includes('decommissioned')) {
-    return new GatewayError('upstream_model_unavailable', `${where}: the model "${ctx.upstreamModel}" is decommissioned; update litellm_params.model for alias "${ctx.alias}".${upstreamSays}`, { details });
+    const successor = GROQ_SUCCESSORS[ctx.upstreamModel];
+    if (successor !== undefined) details.replacement = successor;
+    const instead = successor === undefined ? '' : ` Its successor is "${successor}": set litellm_params.model to ${ctx.provider}/${successor}.`;
+    return new GatewayError('upstream_model_unavailable', `${where}: the model "${ctx.upstreamModel}" is decommissioned; update litellm_params.model for alias "${ctx.alias}".${instead}${upstreamSays}`, { details });
   }
   if (status === 404) {
     return new GatewayError('upstream_model_unavailable', `${where}: ${ctx.host} does not serve "${ctx.upstreamModel}" (or not to this key).${upstreamSays}`, { details });
@@ -93,8 +115,11 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
     return new GatewayError('request_too_large', `${where} refused the request body as too large.${upstreamSays}`, { details });
   }
   if (status === 429) {
-    const wait = retryAfter === undefined ? '' : ` Retry in ${Math.ceil(retryAfter)} s.`;
-    return new GatewayError('rate_limit_exceeded', `${where} rate-limited the request.${wait}${upstreamSays}`, { details });
+    const limit = parseLimit(parsed.message);
+    if (limit !== undefined) Object.assign(details, limit);
+    details.retryAfter ??= resetFromHeaders(headers, parsed.type) ?? DEFAULT_RETRY_AFTER_SECONDS;
+    const which = limit === undefined ? 'its rate limit' : `its ${limit.limit_name} limit${limit.limit === undefined ? '' : ` of ${limit.limit}`}${limit.requested === undefined ? '' : ` (used ${limit.used ?? '?'}, this request needs ${limit.requested})`}`;
+    return new GatewayError('rate_limit_exceeded', `${where} refused the request: ${which}. Retry in ${Math.ceil(details.retryAfter)} s.${upstreamSays}`, { details });
   }
   if (parsed.code === 'context_length_exceeded' || /maximum context length|context length|prompt is too long|reduce the length of the messages/.test(text)) {
     return new GatewayError('context_length_exceeded', `The messages do not fit in the context window of ${ctx.upstreamModel} (${ctx.provider}).${upstreamSays}`, { param: 'messages', details });
@@ -104,6 +129,7 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
     return new GatewayError('upstream_generation_failed', `${where}: the model's output failed the provider's validation (${parsed.code}).${upstreamSays}`, { details });
   }
   if (status === 498 || status === 503 || status === 529) {
+    details.retryAfter ??= DEFAULT_RETRY_AFTER_SECONDS;
     return new GatewayError('upstream_overloaded', `${where} is over capacity (HTTP ${status}).${upstreamSays}`, { details });
   }
   if (status === 408 || status === 504) {
@@ -120,15 +146,26 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO',
 ]);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_PHASES: Record<string, { kind: string; what: string }> = {
+  UND_ERR_CONNECT_TIMEOUT: { kind: 'connect', what: 'did not accept a connection' },
+  ETIMEDOUT: { kind: 'connect', what: 'did not accept a connection' },
+  UND_ERR_HEADERS_TIMEOUT: { kind: 'first-byte', what: 'did not start answering' },
+  UND_ERR_BODY_TIMEOUT: { kind: 'idle', what: 'stopped sending mid-answer' },
+};
+/** Matches the undici pool's `connect.timeout`. */
+const CONNECT_TIMEOUT_SECONDS = 10;
 
 /** A failure with no HTTP answer: refused, reset, DNS, TLS, timeout. Names the host and the OS error. */
-export function classifyNetworkError(err: unknown, ctx: UpstreamContext, timeoutSeconds: number | undefined): GatewayError {
+export function classifyNetworkError(err: unknown, ctx: UpstreamContext, timeout: TimeoutSetting | undefined): GatewayError {
   const code = errorCode(err);
   const details: ErrorDetails = { provider: ctx.provider, deployment: ctx.deploymentId, model: ctx.upstreamModel, os_error: code ?? 'unknown' };
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    const limit = timeoutSeconds === undefined ? '' : ` within ${timeoutSeconds} s`;
-    const phase = code === 'UND_ERR_CONNECT_TIMEOUT' ? 'did not accept a connection' : code === 'UND_ERR_BODY_TIMEOUT' ? 'stopped sending' : 'did not answer';
-    return new GatewayError('upstream_timeout', `${ctx.provider} at ${ctx.host} ${phase}${limit} (${code}).`, { details, cause: err });
+    const phase = TIMEOUT_PHASES[code] ?? TIMEOUT_PHASES.ETIMEDOUT!;
+    const seconds = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' ? CONNECT_TIMEOUT_SECONDS : timeout?.seconds;
+    const raise = code === 'UND_ERR_CONNECT_TIMEOUT' || timeout?.key === undefined ? '' : ` Raise ${timeout.key} to wait longer.`;
+    Object.assign(details, { timeout_kind: phase.kind, ...(seconds === undefined ? {} : { timeout_seconds: seconds }), ...(raise ? { config_key: timeout!.key } : {}) });
+    const within = seconds === undefined ? '' : ` within ${seconds} s`;
+    return new GatewayError('upstream_timeout', `${ctx.provider} at ${ctx.host} ${phase.what}${within} (${phase.kind} timeout, ${code}).${raise}`, { details, cause: err });
   }
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'))) {
     return new GatewayError('upstream_tls_error', `TLS connection to ${ctx.host} (${ctx.provider}) failed: ${code}.`, { details, cause: err });
@@ -155,10 +192,25 @@ function errorCode(err: unknown): string | undefined {
   return undiciCode;
 }
 
-function describeKey(key: Secret | undefined): string {
+function describeKey(key: Secret | undefined, provider: string): string {
   if (!key) return '(no key configured)';
   const from = key.source.kind === 'inline' ? 'written in the config file' : `from ${key.source.name}`;
-  return `${maskSecret(key.value)} ${from}`;
+  const hint = keyHint(key.value, provider);
+  return `${maskSecret(key.value)} ${from}${hint ? ` — ${hint}` : ''}`;
+}
+
+/** Key prefixes, most specific first: `sk-ant-` is Anthropic's even though `sk-` is OpenAI's. */
+const KEY_OWNERS: Array<[string, string]> = [['sk-ant-', 'anthropic'], ['sk-or-', 'openrouter'], ['gsk_', 'groq'], ['xai-', 'xai'], ['sk-', 'openai']];
+
+/** The usual mistakes, spotted without revealing the key. */
+export function keyHint(value: string, provider: string): string | undefined {
+  if (value.trim() === '') return 'it is empty';
+  if (/[\r\n]/.test(value)) return 'it contains a newline (copied with the line break?)';
+  if (value !== value.trim()) return 'it has spaces around it';
+  const expected = providerInfo(provider)?.keyPrefix;
+  if (expected === undefined || value.startsWith(expected)) return undefined;
+  const owner = KEY_OWNERS.find(([prefix]) => value.startsWith(prefix))?.[1];
+  return owner === undefined ? `${provider} keys start with ${expected}, this one does not` : `it looks like a ${owner} key, but ${provider} keys start with ${expected}`;
 }
 
 function summarizeNonJson(text: string): string {
@@ -169,4 +221,35 @@ function summarizeNonJson(text: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface LimitDetails {
+  /** e.g. "tokens per minute (TPM)" */
+  limit_name: string;
+  limit_type: string;
+  limit?: number;
+  used?: number;
+  requested?: number;
+}
+
+/** Groq's and OpenAI's 429 text: "... on tokens per minute (TPM): Limit 6000, Used 5435, Requested 3066." */
+function parseLimit(message: string): LimitDetails | undefined {
+  const kind = /on ((?:tokens|requests) per (?:minute|min|day)) \((\w+)\)/i.exec(message);
+  if (kind === null) return undefined;
+  const number = (label: string) => {
+    const match = new RegExp(`${label} (\\d+)`, 'i').exec(message);
+    return match ? Number(match[1]) : undefined;
+  };
+  const details: LimitDetails = { limit_name: `${kind[1]!.replace(' min', ' minute')} (${kind[2]})`, limit_type: kind[2]!.toUpperCase() };
+  for (const [field, label] of [['limit', 'Limit'], ['used', 'Used'], ['requested', 'Requested']] as const) {
+    const value = number(label);
+    if (value !== undefined) details[field] = value;
+  }
+  return details;
+}
+
+/** When no retry-after came: the reset header of the exhausted budget (Go duration). */
+function resetFromHeaders(headers: UpstreamHeaders, type: string | undefined): number | undefined {
+  const header = type === 'requests' ? headers['x-ratelimit-reset-requests'] : headers['x-ratelimit-reset-tokens'];
+  return typeof header === 'string' ? parseGoDuration(header) : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Config, DeploymentConfig, Secret } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { createAdapter } from '../providers/create-adapter.js';
+import { createAdapter, type AdapterDefaults } from '../providers/create-adapter.js';
 import { providerInfo } from '../providers/provider-table.js';
 import type { Deployment, ModelGroup } from './deployment.js';
 
@@ -24,10 +24,13 @@ export class ModelTable {
   private readonly exact = new Map<string, ModelGroup>();
   private readonly wildcards: WildcardPattern[] = [];
   private readonly wildcardCache = new Map<string, ModelGroup>();
-  private readonly timeout: number;
+  private readonly adapterDefaults: AdapterDefaults;
 
   constructor(config: Config, private readonly env: NodeJS.ProcessEnv = process.env) {
-    this.timeout = config.routerSettings.timeout ?? config.litellmSettings.requestTimeout ?? DEFAULT_TIMEOUT_SECONDS;
+    this.adapterDefaults = {
+      timeout: config.routerSettings.timeout ?? config.litellmSettings.requestTimeout ?? DEFAULT_TIMEOUT_SECONDS,
+      dropParams: config.litellmSettings.dropParams,
+    };
     const byPattern = new Map<string, DeploymentConfig[]>();
     for (const entry of config.deployments) {
       if (entry.modelName.includes('*')) {
@@ -95,7 +98,7 @@ export class ModelTable {
   private build(entry: DeploymentConfig, provider: string, upstreamModel: string, apiKey: Secret | undefined, captured?: string): Deployment {
     let adapter: Deployment['adapter'];
     try {
-      adapter = createAdapter(entry, provider, upstreamModel, apiKey, { timeout: this.timeout });
+      adapter = createAdapter(entry, provider, upstreamModel, apiKey, this.adapterDefaults);
     } catch (err) {
       adapter = new GatewayError('config_invalid', `Alias "${entry.modelName}": ${(err as Error).message}`, { details: { deployment: entry.id } });
     }

@@ -129,11 +129,19 @@ test('each provider failure maps to its catalog code and status', async () => {
   }
 });
 
-test('a parameter Groq rejects is named in param', async () => {
+test('a parameter Groq refuses is caught before the call, named in param', async () => {
   const { status, error } = await post({ ...hello(), logprobs: true });
   assert.equal(status, 400);
-  assert.equal(error.code, 'upstream_bad_request');
+  assert.equal(error.code, 'unsupported_param');
   assert.equal(error.param, 'logprobs');
+  assert.equal(groq.requests.length, 0);
+});
+
+test("a parameter the provider itself rejects is passed on with the provider's param", async () => {
+  const { status, error } = await post({ ...hello(), max_tokens: 10_000_000 });
+  assert.equal(status, 400);
+  assert.equal(error.code, 'upstream_bad_request');
+  assert.equal(error.param, 'max_tokens');
 });
 
 test('an unreachable upstream: 502 naming the host and the OS error', async () => {

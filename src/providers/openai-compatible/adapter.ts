@@ -2,10 +2,12 @@ import type { Dispatcher } from 'undici';
 import { createParser } from 'eventsource-parser';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { poolFor } from '../upstream-pool.js';
-import type { ChatCall, ChatStream, Completion, ProviderAdapter, SseSink } from '../types.js';
-import { classifyNetworkError, classifyUpstreamError, type UpstreamContext } from '../upstream-error.js';
+import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter, SseSink } from '../types.js';
+import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
 import { normalizeCompletion } from './normalize.js';
 import { StreamRelay } from './stream-relay.js';
+
+const HEALTH_TIMEOUT: TimeoutSetting = { seconds: 10, key: undefined };
 
 export interface OpenAICompatibleOptions {
   context: UpstreamContext;
@@ -18,6 +20,8 @@ export interface OpenAICompatibleOptions {
   timeout: number;
   /** Seconds to wait for a stream's headers and between its chunks. */
   streamTimeout: number;
+  /** Drops or refuses parameters this provider rejects (see param-policy.ts); throws a GatewayError. */
+  prepareBody: ((body: ChatBody) => ChatBody) | undefined;
 }
 
 /** Groq, OpenAI, OpenRouter, Ollama, vLLM and any server speaking OpenAI's chat API. */
@@ -26,11 +30,15 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private readonly path: string;
   private readonly modelsPath: string;
   private readonly headers: Record<string, string>;
+  private readonly totalTimeout: TimeoutSetting;
+  private readonly streamTimeout: TimeoutSetting;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     const url = new URL(options.apiBase.replace(/\/+$/, '') + '/chat/completions');
     this.pool = poolFor(url.origin);
     this.path = url.pathname + url.search;
+    this.totalTimeout = { seconds: options.timeout, key: 'litellm_params.timeout' };
+    this.streamTimeout = { seconds: options.streamTimeout, key: 'litellm_params.stream_timeout' };
     this.modelsPath = url.pathname.replace(/\/chat\/completions$/, '/models');
     // Computed once: the hot path only spreads nothing and sends.
     this.headers = {
@@ -42,8 +50,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async complete(call: ChatCall): Promise<Completion> {
-    const response = await this.send(call, this.options.timeout);
-    const text = await this.readBody(response, this.options.timeout);
+    const response = await this.send(call, this.totalTimeout);
+    const text = await this.readBody(response, this.totalTimeout);
     if (response.statusCode >= 300) throw classifyUpstreamError(response.statusCode, text, response.headers, this.options.context);
     let body: unknown;
     try {
@@ -58,14 +66,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async openStream(call: ChatCall): Promise<ChatStream> {
-    const response = await this.send(call, this.options.streamTimeout);
+    const response = await this.send(call, this.streamTimeout);
     if (response.statusCode >= 300) {
-      const text = await this.readBody(response, this.options.streamTimeout);
+      const text = await this.readBody(response, this.streamTimeout);
       throw classifyUpstreamError(response.statusCode, text, response.headers, this.options.context);
     }
     const contentType = String(response.headers['content-type'] ?? '');
     if (!contentType.includes('text/event-stream')) {
-      const text = await this.readBody(response, this.options.streamTimeout);
+      const text = await this.readBody(response, this.streamTimeout);
       throw this.invalidResponse(`"${contentType || 'no content-type'}" instead of an event stream: ${JSON.stringify(text.slice(0, 80))}`);
     }
     return {
@@ -79,11 +87,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const ctx = this.options.context;
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.pool.request({ method: 'GET', path: this.modelsPath, headers: this.headers, signal, headersTimeout: 10_000, bodyTimeout: 10_000 });
+      response = await this.pool.request({ method: 'GET', path: this.modelsPath, headers: this.headers, signal, headersTimeout: HEALTH_TIMEOUT.seconds * 1000, bodyTimeout: HEALTH_TIMEOUT.seconds * 1000 });
     } catch (err) {
-      throw this.networkError(err, signal, 10);
+      throw this.networkError(err, signal, HEALTH_TIMEOUT);
     }
-    const text = await this.readBody(response, 10);
+    const text = await this.readBody(response, HEALTH_TIMEOUT);
     if (response.statusCode >= 300) throw classifyUpstreamError(response.statusCode, text, response.headers, ctx);
     let ids: unknown[] | undefined;
     try {
@@ -99,8 +107,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     }
   }
 
-  private async send(call: ChatCall, timeoutSeconds: number): Promise<Dispatcher.ResponseData> {
-    const payload = JSON.stringify({ ...call.body, model: call.upstreamModel });
+  private async send(call: ChatCall, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
+    const body = this.options.prepareBody ? this.options.prepareBody(call.body) : call.body;
+    const payload = JSON.stringify({ ...body, model: call.upstreamModel });
     try {
       return await this.pool.request({
         method: 'POST',
@@ -108,19 +117,19 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         headers: this.headers,
         body: payload,
         signal: call.signal,
-        headersTimeout: timeoutSeconds * 1000,
-        bodyTimeout: timeoutSeconds * 1000,
+        headersTimeout: timeout.seconds * 1000,
+        bodyTimeout: timeout.seconds * 1000,
       });
     } catch (err) {
-      throw this.networkError(err, call.signal, timeoutSeconds);
+      throw this.networkError(err, call.signal, timeout);
     }
   }
 
-  private async readBody(response: Dispatcher.ResponseData, timeoutSeconds: number): Promise<string> {
+  private async readBody(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<string> {
     try {
       return await response.body.text();
     } catch (err) {
-      throw classifyNetworkError(err, this.options.context, timeoutSeconds);
+      throw classifyNetworkError(err, this.options.context, timeout);
     }
   }
 
@@ -161,7 +170,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       if (err instanceof GatewayError) throw err;
       // Not a socket or timeout failure: our bug, reported as internal_error with its cause logged.
       if (typeof (err as { code?: unknown })?.code !== 'string') throw err;
-      const classified = classifyNetworkError(err, this.options.context, this.options.streamTimeout);
+      const classified = classifyNetworkError(err, this.options.context, this.streamTimeout);
       if (classified.code === 'upstream_timeout') throw classified;
       const ctx = this.options.context;
       throw new GatewayError('upstream_stream_interrupted', `${ctx.provider} at ${ctx.host} broke off the stream (${String(classified.details.os_error)}).`, {
@@ -171,10 +180,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     }
   }
 
-  private networkError(err: unknown, signal: AbortSignal, timeoutSeconds: number): unknown {
+  private networkError(err: unknown, signal: AbortSignal, timeout: TimeoutSetting): unknown {
     // The client left: nothing to classify, the server drops the request.
     if (signal.aborted) return signal.reason ?? err;
-    return classifyNetworkError(err, this.options.context, timeoutSeconds);
+    return classifyNetworkError(err, this.options.context, timeout);
   }
 
   private invalidResponse(what: string): GatewayError {
