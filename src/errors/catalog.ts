@@ -139,7 +139,7 @@ export const CATALOG = {
     fix: 'Fix the YAML at the line and column given (indentation uses spaces, not tabs).',
   }),
   config_invalid: entry({
-    status: 500, type: 'server_error', retryable: false, surface: 'both',
+    status: 500, type: 'server_error', retryable: false, surface: 'cli',
     title: 'Configuration file has invalid values',
     cause: 'A key has a value of the wrong type or outside the allowed values; each problem is listed with its line.',
     fix: 'Fix each listed key at its line; the README lists the accepted keys and values.',
@@ -198,7 +198,7 @@ export const CATALOG = {
     aliases: ['WinError 10061', '10061', 'ECONNREFUSED', 'Connection refused'],
   }),
   redis_unreachable: entry({
-    status: 500, type: 'server_error', retryable: true, surface: 'both',
+    status: 500, type: 'server_error', retryable: true, surface: 'cli',
     title: 'Redis is configured but cannot be reached',
     cause: '`router_settings.redis_host`/`redis_url` (or REDIS_HOST/REDIS_URL) points at a Redis that refuses, times out or rejects the password.',
     fix: 'Start Redis, fix the address or password, or remove the Redis settings to run on local state.',

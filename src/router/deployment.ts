@@ -11,6 +11,8 @@ export interface Deployment {
   /** Model id sent upstream, wildcards substituted. */
   upstreamModel: string;
   config: DeploymentConfig;
+  /** Tokens the model accepts, when known (model_info.max_input_tokens or the built-in table). */
+  contextWindow: number | undefined;
   /** Either the adapter, or why this deployment cannot be called (raised when it is chosen). */
   adapter: ProviderAdapter | GatewayError;
 }

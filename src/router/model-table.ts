@@ -1,6 +1,7 @@
 import type { Config, DeploymentConfig, Secret } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { createAdapter, type AdapterDefaults } from '../providers/create-adapter.js';
+import { contextWindowOf } from '../providers/context-window.js';
 import { providerInfo } from '../providers/provider-table.js';
 import type { Deployment, ModelGroup } from './deployment.js';
 
@@ -108,6 +109,7 @@ export class ModelTable {
       provider,
       upstreamModel,
       config: entry,
+      contextWindow: contextWindowOf(provider, upstreamModel, entry.modelInfo),
       adapter,
     };
   }

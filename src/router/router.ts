@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { clearlyExceeds, estimatePromptTokens } from '../providers/context-window.js';
 import type { ChatBody, ChatStream, Completion, ProviderAdapter } from '../providers/types.js';
 import { closestMatch } from '../util/suggest.js';
 import type { Deployment, ModelGroup } from './deployment.js';
@@ -25,6 +26,19 @@ export interface Routed<T> {
  * that decides which deployment serves a request (and, as retries and
  * fallbacks arrive, whether to try again or elsewhere).
  */
+function tooLong(deployment: Deployment, estimate: number, window: number, upstream?: GatewayError): GatewayError {
+  const model = `${deployment.upstreamModel} (${deployment.provider}, alias "${deployment.alias}")`;
+  const size = `about ${estimate.toLocaleString('en-US')} tokens (estimated)`;
+  const windowText = `the ${window.toLocaleString('en-US')}-token context window of ${model}`;
+  const what = upstream === undefined
+    ? `The messages are ${size}, more than ${windowText}; refused before sending.`
+    : `The provider refused the request as too long for ${windowText}; the messages are ${size}, and the requested max_tokens counts too.`;
+  return new GatewayError('context_length_exceeded', `${what} Shorten or chunk them, or add a context_window_fallbacks entry to a larger-window alias.`, {
+    param: 'messages',
+    details: { ...upstream?.details, provider: deployment.provider, deployment: deployment.id, estimated_tokens: estimate, context_window: window },
+  });
+}
+
 export class Router {
   readonly table: ModelTable;
   private readonly strategy: RoutingStrategy;
@@ -66,6 +80,9 @@ export class Router {
     const group = this.resolve(body.model);
     const deployment = this.strategy.pick(group);
     if (deployment.adapter instanceof GatewayError) throw deployment.adapter;
+    const window = deployment.contextWindow;
+    const estimate = window === undefined ? undefined : estimatePromptTokens(body, window);
+    if (window !== undefined && estimate !== undefined && clearlyExceeds(estimate, window)) throw tooLong(deployment, estimate, window);
     const result = await invoke(deployment.adapter, {
       body,
       upstreamModel: deployment.upstreamModel,
@@ -73,6 +90,12 @@ export class Router {
       includeUsage: stream && body.stream_options?.include_usage === true,
       signal: ctx.signal,
       requestId: ctx.requestId,
+    }).catch((err: unknown) => {
+      // The provider counted: add what we know, so the message has the numbers.
+      if (err instanceof GatewayError && err.code === 'context_length_exceeded' && window !== undefined) {
+        throw tooLong(deployment, estimate ?? estimatePromptTokens(body, window), window, err);
+      }
+      throw err;
     });
     return { result, deployment, attempts: 1 };
   }

@@ -28,6 +28,14 @@ model_list:
       model: groq/llama-3.3-70b-versatile
       api_key: os.environ/GROQ_WRONG_KEY
       api_base: ${groq.baseUrl}
+  - model_name: not-tls
+    litellm_params:
+      model: openai/gpt-4o
+      api_key: sk-unused-but-long-enough-1234
+      api_base: https://127.0.0.1:${groq.port}/v1
+  - model_name: bedrock-claude
+    litellm_params:
+      model: bedrock/anthropic.claude-3-sonnet
   - model_name: dead
     litellm_params:
       model: openai/gpt-4o
@@ -119,6 +127,9 @@ test('each provider failure maps to its catalog code and status', async () => {
     ['malformed_json', 502, 'upstream_invalid_response'],
     ['connection_reset', 502, 'upstream_unreachable'],
     ['tool_use_failed', 502, 'upstream_generation_failed'],
+    ['permission_denied', 502, 'upstream_permission_denied'],
+    ['json_validate_failed', 502, 'upstream_generation_failed'],
+    ['flex_capacity', 503, 'upstream_overloaded'],
   ];
   for (const [fault, status, code] of cases) {
     groq.fail(fault as Parameters<MockUpstream['fail']>[0]);
@@ -164,9 +175,10 @@ test('a stream cut mid-way ends with an error event and no [DONE]; the SDK raise
     method: 'POST',
     body: JSON.stringify({ ...hello('groq-70b', 'again [[mock:stream_cut]]'), stream: true }),
   });
-  const text = await raw.body.text();
-  assert.match(text, /"code":"upstream_stream_interrupted"/);
-  assert.ok(!text.includes('[DONE]'));
+  const events = (await raw.body.text()).split('\n\n').filter(Boolean);
+  assert.ok(!events.includes('data: [DONE]'));
+  const last = JSON.parse(events.at(-1)!.slice('data: '.length));
+  assert.equal(last.error.code, 'upstream_stream_interrupted');
 });
 
 test('a stream whose upstream never answers times out with upstream_timeout (stream_timeout: 1)', async () => {
@@ -225,4 +237,37 @@ test('a chunked body over the limit (no content-length) also gets 413 body_too_l
   assert.equal(res.statusCode, 413);
   assert.equal(((await res.body.json()) as any).error.code, 'body_too_large');
   assert.equal((await post(hello())).status, 200);
+});
+
+test('a prompt far beyond the 131,072-token window is refused before sending, with the numbers', async () => {
+  const { status, error } = await post(hello('groq-70b', 'lorem ipsum '.repeat(60_000)));
+  assert.equal(status, 400);
+  assert.equal(error.code, 'context_length_exceeded');
+  assert.equal(error.param, 'messages');
+  assert.equal(error.context_window, 131_072);
+  assert.ok(error.estimated_tokens > 131_072);
+  assert.equal(groq.requests.length, 0);
+});
+
+test("the provider's context_length_exceeded gains the window and the estimate", async () => {
+  groq.fail('context_length_exceeded');
+  const { error } = await post(hello());
+  assert.equal(error.code, 'context_length_exceeded');
+  assert.equal(error.context_window, 131_072);
+  assert.equal(error.upstream_status, 400);
+});
+
+test('TLS to a server that does not speak TLS: 502 upstream_tls_error', async () => {
+  const { status, error } = await post(hello('not-tls'));
+  assert.equal(status, 502);
+  assert.equal(error.code, 'upstream_tls_error');
+  assert.match(error.message, /127\.0\.0\.1/);
+});
+
+test('a provider Switchyard cannot call: 500 provider_not_supported naming it, not retryable', async () => {
+  const { status, error, headers } = await post(hello('bedrock-claude'));
+  assert.equal(status, 500);
+  assert.equal(error.code, 'provider_not_supported');
+  assert.match(error.message, /bedrock/);
+  assert.equal(headers['x-should-retry'], 'false');
 });
