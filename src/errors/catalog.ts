@@ -121,6 +121,34 @@ export const CATALOG = {
     aliases: ['404'],
   }),
 
+  // ── Switchyard's own limits and routing ──────────────────────────────
+  gateway_rate_limited: entry({
+    status: 429, type: 'rate_limit_error', retryable: true, surface: 'http',
+    title: 'Switchyard\'s own rate limit for this alias was reached',
+    cause: 'Every deployment of the alias is at its configured `rpm`, `tpm` or `max_parallel_requests`, and no capacity freed up while the request waited in the queue.',
+    fix: 'Wait for `retry-after` seconds, or raise the limits / add deployments (more keys) for this alias.',
+    steps: [{ text: 'Raise the deployment\'s limits, or add the same model under another key with the same model_name:', config: 'litellm_params:\n  rpm: 60\n  tpm: 24000\n  max_parallel_requests: 10' }],
+  }),
+  queue_full: entry({
+    status: 503, type: 'server_error', retryable: true, surface: 'http',
+    title: 'Switchyard is overloaded: too many requests are waiting',
+    cause: 'The queue of requests waiting for rate-limit capacity is full, so new ones are turned away at once instead of piling up.',
+    fix: 'Retry after `retry-after` seconds; send fewer concurrent requests or add capacity (deployments, keys).',
+  }),
+  all_deployments_rate_limited: entry({
+    status: 429, type: 'rate_limit_error', retryable: true, surface: 'http',
+    title: 'Every deployment of this alias is rate-limited by its provider',
+    cause: 'Each deployment answered 429 recently and is cooling down until its provider\'s reset time; the message lists them and for how long.',
+    fix: 'Wait for `retry-after` seconds, or add deployments with other keys or a `fallbacks` entry to another alias.',
+  }),
+  all_deployments_cooling_down: entry({
+    status: 503, type: 'server_error', retryable: true, surface: 'http',
+    title: 'Every deployment of this alias is cooling down after failures',
+    cause: 'Each deployment failed repeatedly (unreachable, 5xx, overloaded, key rejected) and was taken out for `cooldown_time`; the message lists them, why, and for how long.',
+    fix: 'Fix the cause named for each deployment, wait for `retry-after`, or add a `fallbacks` entry to another alias.',
+    steps: [{ text: 'Send requests elsewhere while a group is down:', config: 'litellm_settings:\n  fallbacks: [{"groq-70b": ["groq-8b"]}]' }],
+  }),
+
   // ── Switchyard's own configuration and start-up ──────────────────────
   config_not_found: entry({
     status: 500, type: 'server_error', retryable: false, surface: 'cli',

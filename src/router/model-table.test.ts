@@ -48,8 +48,9 @@ test('an unsupported provider becomes a deployment that explains itself when cho
 test('simple-shuffle follows weights', () => {
   const table = new ModelTable(config, env);
   const group = table.resolve('groq-70b')!;
-  const low = new SimpleShuffle(() => 0.7).pick(group);
-  const high = new SimpleShuffle(() => 0.8).pick(group);
+  const pick = (r: number) => new SimpleShuffle().pick(group.deployments, { stats: new Map(), estimatedTokens: 0, random: () => r });
+  const low = pick(0.7);
+  const high = pick(0.8);
   assert.equal(low.config.index, 0); // weight 3 of 4 covers [0, 0.75)
   assert.equal(high.config.index, 1);
 });

@@ -78,7 +78,7 @@ export class Router {
     invoke: (adapter: ProviderAdapter, call: Parameters<ProviderAdapter['complete']>[0]) => Promise<T>,
   ): Promise<Routed<T>> {
     const group = this.resolve(body.model);
-    const deployment = this.strategy.pick(group);
+    const deployment = this.strategy.pick(group.deployments, { stats: new Map(), estimatedTokens: 0, random: Math.random });
     if (deployment.adapter instanceof GatewayError) throw deployment.adapter;
     const window = deployment.contextWindow;
     const estimate = window === undefined ? undefined : estimatePromptTokens(body, window);
