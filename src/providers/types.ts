@@ -54,7 +54,10 @@ export interface ChatStream {
  */
 export interface ProviderAdapter {
   complete(call: ChatCall): Promise<Completion>;
-  /** Resolves once the upstream accepted the request (2xx and headers), so failures before that can be retried. */
+  /**
+   * Resolves once the upstream accepted the request and its first event passed
+   * the checks: every failure before that reaches the client can be retried.
+   */
   openStream(call: ChatCall): Promise<ChatStream>;
   /**
    * A free check for `/health`: can the upstream be reached with this key, and

@@ -1,11 +1,10 @@
 import type { Dispatcher } from 'undici';
-import { createParser } from 'eventsource-parser';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { poolFor } from '../upstream-pool.js';
-import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter, SseSink } from '../types.js';
+import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
 import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
 import { normalizeCompletion } from './normalize.js';
-import { StreamRelay } from './stream-relay.js';
+import { StreamPump } from './stream-pump.js';
 
 const HEALTH_TIMEOUT: TimeoutSetting = { seconds: 10, key: undefined };
 
@@ -76,10 +75,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const text = await this.readBody(response, this.streamTimeout);
       throw this.invalidResponse(`"${contentType || 'no content-type'}" instead of an event stream: ${JSON.stringify(text.slice(0, 80))}`);
     }
-    return {
-      headers: response.headers,
-      pipe: (sink) => this.relay(response, sink, call.includeUsage),
-    };
+    const pump = new StreamPump(response, call.includeUsage, this.options.context, this.streamTimeout);
+    await pump.prime();
+    return { headers: response.headers, pipe: (sink) => pump.pipe(sink) };
   }
 
   /** Lists the upstream's models (costs no tokens) and looks for ours. */
@@ -130,53 +128,6 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       return await response.body.text();
     } catch (err) {
       throw classifyNetworkError(err, this.options.context, timeout);
-    }
-  }
-
-  private async relay(response: Dispatcher.ResponseData, sink: SseSink, includeUsage: boolean): Promise<void> {
-    const relay = new StreamRelay(sink, includeUsage, this.options.context);
-    let pending: Promise<void> | undefined;
-    let failure: unknown;
-    const parser = createParser({
-      onEvent: (event) => {
-        if (failure !== undefined) return;
-        try {
-          const wait = relay.onEvent(event.data, event.event);
-          if (wait) pending = pending ? pending.then(() => wait) : wait;
-        } catch (err) {
-          failure = err;
-        }
-      },
-    });
-    const body = response.body;
-    // undici yields Buffers whatever setEncoding says; a streaming decoder keeps
-    // multi-byte characters split across chunks intact.
-    const decoder = new TextDecoder();
-    try {
-      for await (const bytes of body) {
-        parser.feed(decoder.decode(bytes as Buffer, { stream: true }));
-        if (failure !== undefined) throw failure;
-        // Backpressure: stop reading from the upstream until the client drained.
-        if (pending) {
-          const wait = pending;
-          pending = undefined;
-          await wait;
-        }
-      }
-      const wait = relay.onEnd();
-      if (wait) await wait;
-    } catch (err) {
-      body.destroy();
-      if (err instanceof GatewayError) throw err;
-      // Not a socket or timeout failure: our bug, reported as internal_error with its cause logged.
-      if (typeof (err as { code?: unknown })?.code !== 'string') throw err;
-      const classified = classifyNetworkError(err, this.options.context, this.streamTimeout);
-      if (classified.code === 'upstream_timeout') throw classified;
-      const ctx = this.options.context;
-      throw new GatewayError('upstream_stream_interrupted', `${ctx.provider} at ${ctx.host} broke off the stream (${String(classified.details.os_error)}).`, {
-        details: classified.details,
-        cause: err,
-      });
     }
   }
 

@@ -1,0 +1,124 @@
+import type { Dispatcher } from 'undici';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { SseSink } from '../types.js';
+import { classifyNetworkError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
+import { StreamRelay } from './stream-relay.js';
+
+/**
+ * Holds events until the client's sink is attached. Before that moment the
+ * client has received nothing, so a failure can still be retried elsewhere.
+ */
+class DeferredSink implements SseSink {
+  private readonly held: string[] = [];
+  private target: SseSink | undefined;
+
+  get hasOutput(): boolean {
+    return this.held.length > 0;
+  }
+
+  send(data: string): Promise<void> | undefined {
+    if (this.target) return this.target.send(data);
+    this.held.push(data);
+    return undefined;
+  }
+
+  async attach(target: SseSink): Promise<void> {
+    this.target = target;
+    for (const data of this.held.splice(0)) {
+      const wait = target.send(data);
+      if (wait) await wait;
+    }
+  }
+}
+
+/**
+ * Reads an upstream SSE body through the StreamRelay in two phases: `prime()`
+ * reads until the first event has been checked (nothing reached the client
+ * yet, so failures are retryable), `pipe()` attaches the client and forwards
+ * the rest with backpressure.
+ */
+export class StreamPump {
+  private readonly deferred = new DeferredSink();
+  private readonly relay: StreamRelay;
+  private readonly parser: EventSourceParser;
+  private readonly chunks: AsyncIterator<Buffer>;
+  private readonly decoder = new TextDecoder(); // undici yields Buffers; this keeps split UTF-8 characters whole
+  private pending: Promise<void> | undefined;
+  private failure: unknown;
+  private ended = false;
+
+  constructor(
+    private readonly response: Dispatcher.ResponseData,
+    includeUsage: boolean,
+    private readonly ctx: UpstreamContext,
+    private readonly timeout: TimeoutSetting,
+  ) {
+    this.relay = new StreamRelay(this.deferred, includeUsage, ctx);
+    this.chunks = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    this.parser = createParser({
+      onEvent: (event) => {
+        if (this.failure !== undefined) return;
+        try {
+          const wait = this.relay.onEvent(event.data, event.event);
+          if (wait) this.pending = this.pending ? this.pending.then(() => wait) : wait;
+        } catch (err) {
+          this.failure = err;
+        }
+      },
+    });
+  }
+
+  /** Resolves once the first event passed the relay's checks, or the stream ended. */
+  prime(): Promise<void> {
+    return this.guard(() => this.pump(() => this.deferred.hasOutput));
+  }
+
+  pipe(sink: SseSink): Promise<void> {
+    return this.guard(async () => {
+      await this.deferred.attach(sink);
+      if (!this.ended) await this.pump(() => false);
+    });
+  }
+
+  private async pump(stop: () => boolean): Promise<void> {
+    while (!stop()) {
+      const { value, done } = await this.chunks.next();
+      if (done) {
+        this.ended = true;
+        const wait = this.relay.onEnd();
+        if (wait) await wait;
+        return;
+      }
+      this.parser.feed(this.decoder.decode(value, { stream: true }));
+      if (this.failure !== undefined) throw this.failure;
+      // Backpressure: read no further from the upstream until the client drained.
+      if (this.pending) {
+        const wait = this.pending;
+        this.pending = undefined;
+        await wait;
+      }
+    }
+  }
+
+  private async guard(run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      this.response.body.destroy();
+      throw this.classify(err);
+    }
+  }
+
+  private classify(err: unknown): unknown {
+    if (err instanceof GatewayError) return err;
+    // Not a socket or timeout failure: our bug, reported as internal_error with its cause logged.
+    if (typeof (err as { code?: unknown })?.code !== 'string') return err;
+    const classified = classifyNetworkError(err, this.ctx, this.timeout);
+    if (classified.code === 'upstream_timeout') return classified;
+    return new GatewayError('upstream_stream_interrupted', `${this.ctx.provider} at ${this.ctx.host} broke off the stream (${String(classified.details.os_error)}).`, {
+      details: classified.details,
+      cause: err,
+    });
+  }
+}
