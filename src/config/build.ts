@@ -171,6 +171,10 @@ function buildRouterSettings(parsed: ParsedConfig, context: BuildContext): Route
     allowedFails: router?.allowed_fails ?? settings?.allowed_fails,
     cooldownTime: router?.cooldown_time ?? settings?.cooldown_time,
     retryAfter: router?.retry_after,
+    disableCooldowns: router?.disable_cooldowns ?? false,
+    queueWaitSeconds: router?.queue_wait_seconds,
+    maxQueueSize: router?.max_queue_size,
+    lowestLatencyBuffer: router?.routing_strategy_args?.lowest_latency_buffer,
     redis: buildRedis(parsed, context),
     raw: definedEntries(router ?? {}),
   };

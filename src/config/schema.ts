@@ -146,6 +146,11 @@ const routerSettings = z.object({
   allowed_fails: optional(nonNegativeInt),
   cooldown_time: optional(nonNegativeNumber),
   retry_after: optional(nonNegativeNumber),
+  // Switchyard's own: how long a request over a deployment's rpm/tpm/parallel limit waits for capacity, and how many may wait.
+  disable_cooldowns: optional(flag),
+  queue_wait_seconds: optional(nonNegativeNumber),
+  max_queue_size: optional(positiveInt),
+  routing_strategy_args: optional(z.object({ lowest_latency_buffer: optional(nonNegativeNumber) }).passthrough()),
   redis_host: optional(nonEmpty),
   redis_port: optional(port),
   redis_password: optional(z.string()),
@@ -155,7 +160,7 @@ const routerSettings = z.object({
   context_window_fallbacks: optional(fallbackList),
   content_policy_fallbacks: optional(fallbackList),
   ...compat(
-    'enable_pre_call_checks', 'model_group_alias', 'routing_strategy_args', 'stream_timeout', 'disable_cooldowns',
+    'enable_pre_call_checks', 'model_group_alias', 'stream_timeout',
     'enable_tag_filtering', 'tag_filtering_match_any', 'retry_policy', 'allowed_fails_policy', 'model_group_retry_policy',
     'default_max_parallel_requests', 'default_priority', 'polling_interval', 'max_fallbacks', 'default_fallbacks',
     'default_litellm_params', 'debug_level', 'client_ttl', 'cache_kwargs', 'cache_responses', 'caching_groups', 'redis_db',

@@ -95,6 +95,14 @@ export interface RouterSettings {
   allowedFails: number | undefined;
   cooldownTime: number | undefined;
   retryAfter: number | undefined;
+  /** LiteLLM's `disable_cooldowns`: failing deployments stay in rotation. */
+  disableCooldowns: boolean;
+  /** Seconds a request over a deployment's limits waits for capacity (Switchyard's own key; default 5). */
+  queueWaitSeconds: number | undefined;
+  /** Requests that may wait at once before new ones get `queue_full` (default 1000). */
+  maxQueueSize: number | undefined;
+  /** `routing_strategy_args.lowest_latency_buffer` for latency-based routing. */
+  lowestLatencyBuffer: number | undefined;
   redis: RedisSettings | undefined;
   raw: Record<string, unknown>;
 }

@@ -40,6 +40,8 @@ export interface SseSink {
 
 export interface ChatStream {
   headers: UpstreamHeaders;
+  /** Token usage the stream reported, once it has (for rate-limit accounting). */
+  usage(): { total_tokens?: number } | undefined;
   /**
    * Forwards the normalised events, ending with `[DONE]`. Rejects with a
    * GatewayError when the upstream stream breaks; `[DONE]` is then not sent,

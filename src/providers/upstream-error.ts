@@ -240,7 +240,7 @@ function parseLimit(message: string): LimitDetails | undefined {
     const match = new RegExp(`${label} (\\d+)`, 'i').exec(message);
     return match ? Number(match[1]) : undefined;
   };
-  const details: LimitDetails = { limit_name: `${kind[1]!.replace(' min', ' minute')} (${kind[2]})`, limit_type: kind[2]!.toUpperCase() };
+  const details: LimitDetails = { limit_name: `${kind[1]!.replace(/ min$/, ' minute')} (${kind[2]})`, limit_type: kind[2]!.toUpperCase() };
   for (const [field, label] of [['limit', 'Limit'], ['used', 'Used'], ['requested', 'Requested']] as const) {
     const value = number(label);
     if (value !== undefined) details[field] = value;

@@ -1,12 +1,19 @@
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { toGatewayError } from '../errors/envelope.js';
+import type { Limiter, Permit } from '../limits/limiter.js';
 import { clearlyExceeds, estimatePromptTokens } from '../providers/context-window.js';
-import type { ChatBody, ChatStream, Completion, ProviderAdapter } from '../providers/types.js';
+import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter, UpstreamHeaders } from '../providers/types.js';
+import type { Clock, Store } from '../state/store.js';
 import { closestMatch } from '../util/suggest.js';
+import { retryDelayMs } from './backoff.js';
+import { Cooldowns } from './cooldowns.js';
 import type { Deployment, ModelGroup } from './deployment.js';
+import { failurePolicy, type FailurePolicy } from './failure-policy.js';
 import { ModelTable } from './model-table.js';
-import { SimpleShuffle } from './strategies/simple-shuffle.js';
+import { createStrategy } from './strategies/index.js';
 import type { RoutingStrategy } from './strategy.js';
+import { groupUnavailable } from './unavailable.js';
 
 /** What a call needs besides the body: identity and cancellation. */
 export interface CallContext {
@@ -19,33 +26,67 @@ export interface Routed<T> {
   deployment: Deployment;
   /** Upstream calls made, including the successful one. */
   attempts: number;
+  /** Fallback aliases tried after the requested one. */
+  fallbacks: number;
 }
+
+export interface RouterDependencies {
+  store: Store;
+  limiter: Limiter;
+  clock?: Clock;
+  /** Waits between retries; injected so tests need not sleep. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_NUM_RETRIES = 2;
+const DEFAULT_REQUEST_TIMEOUT_S = 600;
+const DEFAULT_ALLOWED_FAILS = 3;
+const DEFAULT_COOLDOWN_S = 5;
+/** A cooldown ending sooner than this is waited out rather than reported (a 429 with `retry-after: 0.2`). */
+const MAX_COOLDOWN_WAIT_MS = 5_000;
+
+type Invoke<T> = (adapter: ProviderAdapter, call: ChatCall) => Promise<T>;
 
 /**
- * Resolves an alias to its deployment group and runs the call. The only place
- * that decides which deployment serves a request (and, as retries and
- * fallbacks arrive, whether to try again or elsewhere).
+ * Resolves an alias to its deployment group and runs the call: the only place
+ * that decides which deployment serves, whether to try again, and where.
  */
-function tooLong(deployment: Deployment, estimate: number, window: number, upstream?: GatewayError): GatewayError {
-  const model = `${deployment.upstreamModel} (${deployment.provider}, alias "${deployment.alias}")`;
-  const size = `about ${estimate.toLocaleString('en-US')} tokens (estimated)`;
-  const windowText = `the ${window.toLocaleString('en-US')}-token context window of ${model}`;
-  const what = upstream === undefined
-    ? `The messages are ${size}, more than ${windowText}; refused before sending.`
-    : `The provider refused the request as too long for ${windowText}; the messages are ${size}, and the requested max_tokens counts too.`;
-  return new GatewayError('context_length_exceeded', `${what} Shorten or chunk them, or add a context_window_fallbacks entry to a larger-window alias.`, {
-    param: 'messages',
-    details: { ...upstream?.details, provider: deployment.provider, deployment: deployment.id, estimated_tokens: estimate, context_window: window },
-  });
-}
-
 export class Router {
   readonly table: ModelTable;
   private readonly strategy: RoutingStrategy;
+  private readonly cooldowns: Cooldowns;
+  private readonly store: Store;
+  private readonly limiter: Limiter;
+  private readonly clock: Clock;
+  private readonly sleep: NonNullable<RouterDependencies['sleep']>;
+  private readonly random: () => number;
+  private readonly numRetries: number;
+  private readonly requestTimeoutMs: number;
+  private readonly fallbacks: ReadonlyMap<string, readonly string[]>;
+  private readonly contextWindowFallbacks: ReadonlyMap<string, readonly string[]>;
+  private readonly contentPolicyFallbacks: ReadonlyMap<string, readonly string[]>;
 
-  constructor(config: Config, env: NodeJS.ProcessEnv = process.env) {
-    this.table = new ModelTable(config, env);
-    this.strategy = new SimpleShuffle();
+  constructor(config: Config, deps: RouterDependencies) {
+    this.table = new ModelTable(config, deps.env);
+    this.store = deps.store;
+    this.limiter = deps.limiter;
+    this.clock = deps.clock ?? Date.now;
+    this.sleep = deps.sleep ?? sleep;
+    this.random = deps.random ?? Math.random;
+    this.strategy = createStrategy(config.routerSettings.routingStrategy, { lowestLatencyBuffer: config.routerSettings.lowestLatencyBuffer ?? 0 });
+    const { routerSettings: router, litellmSettings: litellm } = config;
+    this.numRetries = router.numRetries ?? litellm.numRetries ?? DEFAULT_NUM_RETRIES;
+    this.requestTimeoutMs = (litellm.requestTimeout ?? router.timeout ?? DEFAULT_REQUEST_TIMEOUT_S) * 1000;
+    this.cooldowns = new Cooldowns(this.store, {
+      allowedFails: router.allowedFails ?? litellm.allowedFails ?? DEFAULT_ALLOWED_FAILS,
+      cooldownMs: (router.cooldownTime ?? litellm.cooldownTime ?? DEFAULT_COOLDOWN_S) * 1000,
+      disabled: router.disableCooldowns,
+    }, this.clock);
+    this.fallbacks = toMap(litellm.fallbacks);
+    this.contextWindowFallbacks = toMap(litellm.contextWindowFallbacks);
+    this.contentPolicyFallbacks = toMap(litellm.contentPolicyFallbacks);
   }
 
   resolve(model: string): ModelGroup {
@@ -64,39 +105,272 @@ export class Router {
   }
 
   complete(body: ChatBody, ctx: CallContext): Promise<Routed<Completion>> {
-    return this.call(body, ctx, false, (adapter, call) => adapter.complete(call));
+    return this.execute(body, ctx, false, (adapter, call) => adapter.complete(call), (completion) => completion.body.usage, (c) => c.headers);
   }
 
-  openStream(body: ChatBody, ctx: CallContext): Promise<Routed<ChatStream>> {
-    return this.call(body, ctx, true, (adapter, call) => adapter.openStream(call));
+  async openStream(body: ChatBody, ctx: CallContext): Promise<Routed<ChatStream>> {
+    let release: ((usage: unknown) => void) | undefined;
+    const routed = await this.execute(body, ctx, true, (adapter, call) => adapter.openStream(call), undefined, (s) => s.headers, (done) => (release = done));
+    const stream = routed.result;
+    // The rate-limit permit (a parallel slot, the tpm estimate) is held until the stream ends.
+    return {
+      ...routed,
+      result: {
+        headers: stream.headers,
+        usage: () => stream.usage(),
+        pipe: (sink) => stream.pipe(sink).finally(() => release?.(stream.usage())),
+      },
+    };
   }
 
-  private async call<T>(
+  /**
+   * The request's whole life on the upstream side: pick a deployment, call it,
+   * and on failure retry (here or on another deployment), cool deployments
+   * down, and move on to fallback aliases — within one time budget.
+   */
+  private async execute<T>(
     body: ChatBody,
     ctx: CallContext,
     stream: boolean,
-    invoke: (adapter: ProviderAdapter, call: Parameters<ProviderAdapter['complete']>[0]) => Promise<T>,
+    invoke: Invoke<T>,
+    usageOf: ((result: T) => unknown) | undefined,
+    headersOf: (result: T) => UpstreamHeaders,
+    holdPermit?: (release: (usage: unknown) => void) => void,
   ): Promise<Routed<T>> {
-    const group = this.resolve(body.model);
-    const deployment = this.strategy.pick(group.deployments, { stats: new Map(), estimatedTokens: 0, random: Math.random });
-    if (deployment.adapter instanceof GatewayError) throw deployment.adapter;
-    const window = deployment.contextWindow;
-    const estimate = window === undefined ? undefined : estimatePromptTokens(body, window);
-    if (window !== undefined && estimate !== undefined && clearlyExceeds(estimate, window)) throw tooLong(deployment, estimate, window);
-    const result = await invoke(deployment.adapter, {
-      body,
-      upstreamModel: deployment.upstreamModel,
-      stream,
-      includeUsage: stream && body.stream_options?.include_usage === true,
-      signal: ctx.signal,
-      requestId: ctx.requestId,
-    }).catch((err: unknown) => {
-      // The provider counted: add what we know, so the message has the numbers.
-      if (err instanceof GatewayError && err.code === 'context_length_exceeded' && window !== undefined) {
-        throw tooLong(deployment, estimate ?? estimatePromptTokens(body, window), window, err);
+    const deadline = this.clock() + this.requestTimeoutMs;
+    const plan = new FallbackPlan(body.model);
+    let attempts = 0;
+    let lastError: GatewayError | undefined;
+
+    for (let alias = plan.next(); alias !== undefined; alias = plan.next()) {
+      const group = this.resolve(alias);
+      const callable = group.deployments.filter((d) => !(d.adapter instanceof GatewayError));
+      if (callable.length === 0) {
+        lastError = group.deployments[0]!.adapter as GatewayError;
+        plan.after(failurePolicy(lastError), this.fallbackLists(alias));
+        continue;
       }
-      throw err;
-    });
-    return { result, deployment, attempts: 1 };
+      const estimatedTokens = estimatePromptTokens(body, Infinity);
+      const tried = new Set<string>();
+      let retries = 0;
+
+      for (;;) {
+        const cooling = await this.cooldowns.active(callable);
+        const healthy = callable.filter((d) => !cooling.has(d.id));
+        if (healthy.length === 0) {
+          const soonest = Math.min(...[...cooling.values()].map((c) => c.until));
+          const wait = soonest - this.clock();
+          if (retries < this.numRetries && wait <= MAX_COOLDOWN_WAIT_MS && this.clock() + wait < deadline) {
+            retries++;
+            await this.sleep(Math.max(0, wait), ctx.signal);
+            continue;
+          }
+          lastError = groupUnavailable(group.alias, callable, cooling, this.clock());
+          plan.after(failurePolicy(lastError), this.fallbackLists(alias));
+          break;
+        }
+
+        const fresh = healthy.filter((d) => !tried.has(d.id));
+        const ordered = await this.order(fresh.length > 0 ? fresh : healthy, estimatedTokens);
+        const tooLongError = this.contextCheck(body, ordered[0]!);
+        if (tooLongError !== undefined) {
+          lastError = tooLongError;
+          plan.after(failurePolicy(tooLongError), this.fallbackLists(alias));
+          break;
+        }
+
+        const remaining = deadline - this.clock();
+        if (remaining <= 0) throw this.timedOut(lastError, attempts);
+        const { deployment, permit } = await this.limiter.admit(ordered, estimatedTokens, ctx.signal);
+        tried.add(deployment.id);
+        attempts++;
+        const outcome = await this.attempt(deployment, permit, body, ctx, stream, invoke, remaining);
+        if (outcome.ok) {
+          const result = outcome.result;
+          this.limiter.learn(deployment, headersOf(result));
+          if (holdPermit) holdPermit((usage) => void permit.release(usageTokens(usage)));
+          else void permit.release(usageTokens(usageOf?.(result)));
+          return { result, deployment, attempts, fallbacks: plan.fallbacksUsed };
+        }
+
+        const error = outcome.error;
+        const policy = failurePolicy(error);
+        await this.cooldowns.onFailure(deployment, error, policy);
+        lastError = this.withWindow(error, body, deployment);
+        const others = healthy.some((d) => d.id !== deployment.id && !tried.has(d.id));
+        if (policy.retry && retries < this.numRetries) {
+          retries++;
+          // Another healthy deployment answers at once; the same one only after a backoff,
+          // and not at all when the provider asks for a longer wait than a client should sit through.
+          if (others) continue;
+          const delay = retryDelayMs(retries - 1, error.details.retryAfter, this.random);
+          if (delay <= MAX_COOLDOWN_WAIT_MS && this.clock() + delay < deadline) {
+            await this.sleep(delay, ctx.signal);
+            continue;
+          }
+        }
+        if (!policy.retry && policy.tryElsewhere && others) continue;
+        plan.after(policy, this.fallbackLists(alias));
+        break;
+      }
+    }
+    throw withAttempts(lastError!, attempts, plan.fallbacksUsed);
   }
+
+  private async attempt<T>(
+    deployment: Deployment, permit: Permit, body: ChatBody, ctx: CallContext, stream: boolean, invoke: Invoke<T>, budgetMs: number,
+  ): Promise<{ ok: true; result: T } | { ok: false; error: GatewayError }> {
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onClientGone, { once: true });
+    // The total budget bounds the wait for an answer (a stream: until its first event); a stream then runs on its own idle timeout.
+    const timer = setTimeout(() => controller.abort(new BudgetExceeded()), budgetMs);
+    const started = this.clock();
+    await this.store.callStarted(deployment.id);
+    try {
+      const result = await invoke(deployment.adapter as ProviderAdapter, {
+        body,
+        upstreamModel: deployment.upstreamModel,
+        stream,
+        includeUsage: stream && body.stream_options?.include_usage === true,
+        signal: controller.signal,
+        requestId: ctx.requestId,
+      });
+      await this.store.callEnded(deployment.id, { latencyMs: this.clock() - started, tokens: usageTokens((result as { body?: { usage?: unknown } }).body?.usage)?.total_tokens ?? 0 });
+      return { ok: true, result };
+    } catch (err) {
+      void permit.release();
+      await this.store.callEnded(deployment.id, undefined);
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+      if (controller.signal.reason instanceof BudgetExceeded) {
+        return { ok: false, error: budgetError(deployment, this.requestTimeoutMs) };
+      }
+      return { ok: false, error: toGatewayError(err) };
+    } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onClientGone);
+    }
+  }
+
+  /** The strategy's choice first, the rest after it: the limiter takes the first with capacity. */
+  private async order(candidates: readonly Deployment[], estimatedTokens: number): Promise<Deployment[]> {
+    if (candidates.length === 1) return [candidates[0]!];
+    const stats = this.strategy.needsStats ? await this.store.stats(candidates.map((d) => d.id)) : new Map();
+    const first = this.strategy.pick(candidates, { stats, estimatedTokens, random: this.random });
+    return [first, ...candidates.filter((d) => d !== first)];
+  }
+
+  private contextCheck(body: ChatBody, deployment: Deployment): GatewayError | undefined {
+    const window = deployment.contextWindow;
+    if (window === undefined) return undefined;
+    const estimate = estimatePromptTokens(body, window);
+    return clearlyExceeds(estimate, window) ? tooLong(deployment, estimate, window) : undefined;
+  }
+
+  /** The provider counted: add what we know, so the message has the numbers. */
+  private withWindow(error: GatewayError, body: ChatBody, deployment: Deployment): GatewayError {
+    const window = deployment.contextWindow;
+    if (error.code !== 'context_length_exceeded' || window === undefined) return error;
+    return tooLong(deployment, estimatePromptTokens(body, window), window, error);
+  }
+
+  private fallbackLists(alias: string): FallbackLists {
+    return {
+      fallbacks: this.fallbacks.get(alias) ?? [],
+      context_window_fallbacks: this.contextWindowFallbacks.get(alias) ?? [],
+      content_policy_fallbacks: this.contentPolicyFallbacks.get(alias) ?? [],
+    };
+  }
+
+  private timedOut(lastError: GatewayError | undefined, attempts: number): GatewayError {
+    const seconds = this.requestTimeoutMs / 1000;
+    const last = lastError === undefined ? '' : ` The last attempt failed with ${lastError.code}: ${lastError.message}`;
+    return new GatewayError('upstream_timeout', `No answer within the request's ${seconds} s budget after ${attempts} attempt(s) (total timeout).${last}`, {
+      details: { timeout_kind: 'total', timeout_seconds: seconds, config_key: 'litellm_settings.request_timeout', attempts },
+    });
+  }
+}
+
+type FallbackLists = Record<NonNullable<FailurePolicy['fallback']>, readonly string[]>;
+
+/** The aliases to try, in order: the requested one, then whichever fallback list the failures call for. */
+class FallbackPlan {
+  private readonly queue: string[];
+  private readonly seen = new Set<string>();
+  fallbacksUsed = -1;
+
+  constructor(alias: string) {
+    this.queue = [alias];
+  }
+
+  next(): string | undefined {
+    const alias = this.queue.shift();
+    if (alias === undefined) return undefined;
+    this.seen.add(alias);
+    this.fallbacksUsed++;
+    return alias;
+  }
+
+  /** Queues the fallbacks a failure allows (each alias once: fallback cycles end). */
+  after(policy: FailurePolicy, lists: FallbackLists): void {
+    if (policy.fallback === undefined || this.queue.length > 0) return;
+    for (const alias of lists[policy.fallback]) if (!this.seen.has(alias)) this.queue.push(alias);
+  }
+}
+
+class BudgetExceeded extends Error {}
+
+function budgetError(deployment: Deployment, budgetMs: number): GatewayError {
+  const seconds = budgetMs / 1000;
+  return new GatewayError('upstream_timeout', `${deployment.provider} (deployment ${deployment.id}) did not answer within the request's ${seconds} s budget (total timeout). Raise litellm_settings.request_timeout to wait longer.`, {
+    details: { provider: deployment.provider, deployment: deployment.id, timeout_kind: 'total', timeout_seconds: seconds, config_key: 'litellm_settings.request_timeout' },
+  });
+}
+
+function withAttempts(error: GatewayError, attempts: number, fallbacks: number): GatewayError {
+  if (attempts <= 1 && fallbacks === 0) return error;
+  const tried = fallbacks > 0 ? ` (${attempts} attempt(s), ${fallbacks} fallback alias(es))` : ` (${attempts} attempts)`;
+  return new GatewayError(error.code, `${error.message}${tried}`, {
+    param: error.param,
+    details: { ...error.details, attempts, ...(fallbacks > 0 ? { fallbacks } : {}) },
+    cause: error.cause,
+  });
+}
+
+function tooLong(deployment: Deployment, estimate: number, window: number, upstream?: GatewayError): GatewayError {
+  const model = `${deployment.upstreamModel} (${deployment.provider}, alias "${deployment.alias}")`;
+  const size = `about ${estimate.toLocaleString('en-US')} tokens (estimated)`;
+  const windowText = `the ${window.toLocaleString('en-US')}-token context window of ${model}`;
+  const what = upstream === undefined
+    ? `The messages are ${size}, more than ${windowText}; refused before sending.`
+    : `The provider refused the request as too long for ${windowText}; the messages are ${size}, and the requested max_tokens counts too.`;
+  return new GatewayError('context_length_exceeded', `${what} Shorten or chunk them, or add a context_window_fallbacks entry to a larger-window alias.`, {
+    param: 'messages',
+    details: { ...upstream?.details, provider: deployment.provider, deployment: deployment.id, estimated_tokens: estimate, context_window: window },
+  });
+}
+
+function usageTokens(usage: unknown): { total_tokens?: number } | undefined {
+  return typeof usage === 'object' && usage !== null ? (usage as { total_tokens?: number }) : undefined;
+}
+
+function toMap(list: ReadonlyArray<Record<string, string[]>>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const entry of list) for (const [alias, targets] of Object.entries(entry)) map.set(alias, [...(map.get(alias) ?? []), ...targets]);
+  return map;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
+import { Limiter } from '../limits/limiter.js';
 import { Router } from '../router/router.js';
+import { MemoryStore } from '../state/memory-store.js';
+import type { Store } from '../state/store.js';
 import { createAuthenticator } from './auth.js';
 import type { Handler, RequestContext } from './context.js';
 import { chatCompletions } from './handlers/chat-completions.js';
@@ -12,6 +15,7 @@ import { listModels, retrieveModel } from './handlers/models.js';
 import { sendError, sendJson } from './respond.js';
 
 const DEFAULT_BODY_LIMIT_MB = 32;
+const DEFAULT_QUEUE_WAIT_S = 5;
 const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export interface GatewayOptions {
@@ -19,6 +23,8 @@ export interface GatewayOptions {
   logger: Logger;
   version: string;
   env?: NodeJS.ProcessEnv;
+  /** Shared state (Redis) for many instances; in memory by default. */
+  store?: Store;
 }
 
 export interface Gateway {
@@ -35,7 +41,12 @@ interface Route {
 /** The node:http server: routing, request ids, authentication and the single error exit. */
 export function createGateway(options: GatewayOptions): Gateway {
   const { config, logger, version } = options;
-  const router = new Router(config, options.env);
+  const store = options.store ?? new MemoryStore();
+  const limiter = new Limiter(store, {
+    maxWaitMs: (config.routerSettings.queueWaitSeconds ?? DEFAULT_QUEUE_WAIT_S) * 1000,
+    maxQueue: config.routerSettings.maxQueueSize,
+  });
+  const router = new Router(config, { store, limiter, env: options.env });
   const authenticate = createAuthenticator(config.generalSettings.masterKey?.value);
   const bodyLimitMb = Number(config.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
   const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);

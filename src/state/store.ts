@@ -11,9 +11,15 @@ export interface RateBudget {
 
 export interface Admission {
   allowed: boolean;
-  /** When denied: milliseconds until the requested cost would fit. 0 when allowed. */
+  /**
+   * When denied: milliseconds until the requested cost would fit. 0 when allowed.
+   * NEVER_FITS (-1) when the cost is larger than the whole limit, so no wait helps.
+   */
   retryAfterMs: number;
 }
+
+/** `Admission.retryAfterMs` for a cost that exceeds the whole budget: never retry. (-1, not Infinity, so it survives JSON and Redis.) */
+export const NEVER_FITS = -1;
 
 export interface Cooldown {
   /** Epoch milliseconds when the deployment may be used again. */

@@ -41,6 +41,8 @@ model_list:
       model: openai/gpt-4o
       api_key: sk-unused-but-long-enough-1234
       api_base: http://127.0.0.1:9/v1
+# One attempt per request: each test provokes exactly one upstream failure (retries are tested in reliability.test.ts).
+router_settings: { num_retries: 0, disable_cooldowns: true }
 `,
     env: { GROQ_API_KEY: MOCK_KEYS.groq, GROQ_WRONG_KEY: WRONG_KEY },
   });

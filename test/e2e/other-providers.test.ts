@@ -29,6 +29,7 @@ model_list:
     litellm_params: { model: openrouter/openai/gpt-oss-20b:free, api_base: "${openrouter.baseUrl}" }
   - model_name: local
     litellm_params: { model: ollama/llama3.2, api_base: "${ollamaRoot}" }
+router_settings: { num_retries: 0, disable_cooldowns: true }
 `,
     env: { OPENAI_API_KEY: MOCK_KEYS.openai, OPENROUTER_API_KEY: MOCK_KEYS.openrouter },
   });

@@ -19,7 +19,7 @@ test('the banner names the address and the aliases, and warns about the unset ke
   assert.match(gateway.stdout(), /listening on http:\/\/127\.0\.0\.1:\d+/);
   assert.match(gateway.stdout(), /demo\s+→ mock\/switchyard-demo/);
   assert.match(gateway.stdout(), /groq-70b\s+→ groq\/llama-3\.3-70b-versatile/);
-  assert.match(await gateway.waitForStderr(/env_var_not_set/), /warning\[env_var_not_set\].*quickstart\.yaml:\d+/);
+  assert.match(await gateway.waitForStderr(/env_var_not_set/), /warning\[env_var_not_set\][\s\S]*quickstart\.yaml:\d+/);
 });
 
 test('the demo alias answers through the OpenAI SDK', async () => {

@@ -30,7 +30,8 @@ export class MockAdapter implements ProviderAdapter {
   }
 
   async openStream(call: ChatCall): Promise<ChatStream> {
-    return { headers: {}, pipe: (sink) => this.stream(call, sink) };
+    const usage = usageFor(call.body, this.reply(call.body));
+    return { headers: {}, usage: () => usage, pipe: (sink) => this.stream(call, sink) };
   }
 
   async checkHealth(): Promise<void> {}

@@ -77,7 +77,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     }
     const pump = new StreamPump(response, call.includeUsage, this.options.context, this.streamTimeout);
     await pump.prime();
-    return { headers: response.headers, pipe: (sink) => pump.pipe(sink) };
+    return { headers: response.headers, usage: () => pump.usage(), pipe: (sink) => pump.pipe(sink) };
   }
 
   /** Lists the upstream's models (costs no tokens) and looks for ours. */

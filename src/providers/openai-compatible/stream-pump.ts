@@ -13,10 +13,6 @@ class DeferredSink implements SseSink {
   private readonly held: string[] = [];
   private target: SseSink | undefined;
 
-  get hasOutput(): boolean {
-    return this.held.length > 0;
-  }
-
   send(data: string): Promise<void> | undefined {
     if (this.target) return this.target.send(data);
     this.held.push(data);
@@ -69,9 +65,13 @@ export class StreamPump {
     });
   }
 
-  /** Resolves once the first event passed the relay's checks, or the stream ended. */
+  usage(): { total_tokens?: number } | undefined {
+    return this.relay.usage;
+  }
+
+  /** Resolves once the first event with real output passed the relay's checks, or the stream ended. */
   prime(): Promise<void> {
-    return this.guard(() => this.pump(() => this.deferred.hasOutput));
+    return this.guard(() => this.pump(() => this.relay.substantive));
   }
 
   pipe(sink: SseSink): Promise<void> {

@@ -19,8 +19,15 @@ interface ChunkMeta {
 export class StreamRelay {
   private meta: ChunkMeta | undefined;
   private pendingUsage: unknown;
+  /** The stream's usage, from `x_groq.usage` or an OpenAI usage chunk. */
+  usage: { total_tokens?: number } | undefined;
   private usageSent = false;
   private finishSeen = false;
+  /**
+   * An event with real output (text, a tool call, a finish, usage) went out.
+   * Until then — the role-only opening chunk — a failure can still be retried.
+   */
+  substantive = false;
   private done = false;
 
   constructor(
@@ -47,15 +54,19 @@ export class StreamRelay {
     const groq = chunk.x_groq as Record<string, unknown> | undefined;
     if (groq !== undefined) {
       if (groq.error !== undefined) throw this.midStreamError(groq.error);
-      if (groq.usage !== undefined) this.pendingUsage = groq.usage;
+      if (groq.usage !== undefined) this.pendingUsage = this.usage = groq.usage as { total_tokens?: number };
     }
     this.meta ??= { id: chunk.id, created: chunk.created, model: chunk.model, system_fingerprint: chunk.system_fingerprint };
     const choices = chunk.choices;
     if (Array.isArray(choices)) {
+      if (chunk.usage) this.usage = chunk.usage as { total_tokens?: number };
       if (choices.length === 0 && chunk.usage) this.usageSent = true;
       for (const choice of choices) {
         if (choice?.finish_reason) this.finishSeen = true;
+        const delta = choice?.delta;
+        if (choice?.finish_reason || delta?.content || delta?.tool_calls || delta?.reasoning) this.substantive = true;
       }
+      if (chunk.usage) this.substantive = true;
     }
     return this.sink.send(data);
   }

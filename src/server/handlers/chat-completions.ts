@@ -49,7 +49,7 @@ function gatewayHeaders(routed: Routed<{ headers: UpstreamHeaders }>, ctx: Reque
     'x-litellm-model-group': routed.deployment.alias,
     'x-litellm-model-id': routed.deployment.id,
     'x-litellm-attempted-retries': String(routed.attempts - 1),
-    'x-litellm-attempted-fallbacks': '0',
+    'x-litellm-attempted-fallbacks': String(routed.fallbacks),
   };
 }
 

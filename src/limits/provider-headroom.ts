@@ -1,0 +1,127 @@
+// What each provider last said about its own budget for a deployment's key,
+// from the `x-ratelimit-*` headers on every answer (Groq, OpenAI), so the
+// limiter can steer a request to another deployment *before* the provider
+// answers 429. Per process and in memory on purpose: it is a cache of the
+// provider's word, refreshed by every answer, not state worth sharing.
+//
+// Groq's request headers count per DAY and its token headers per MINUTE
+// (spec §1.5); that does not matter here: we only use "remaining" and "reset
+// in", whatever the window.
+
+import { parseGoDuration } from '../providers/durations.js';
+import type { Clock } from '../state/store.js';
+
+/** Node's IncomingHttpHeaders (lower-case names) or a WHATWG Headers. */
+export type HeaderSource = Readonly<Record<string, string | string[] | undefined>> | { get(name: string): string | null };
+
+export interface HeadroomDenial {
+  retryAfterMs: number;
+  /** For the error message: "its provider reports 1,200 tokens left, this request needs ~3,000". */
+  detail: string;
+}
+
+interface Budget {
+  remaining: number;
+  /** Epoch ms when the provider resets it; after that we know nothing and allow. */
+  resetAt: number;
+}
+
+interface Entry {
+  requests: Budget | undefined;
+  tokens: Budget | undefined;
+}
+
+export interface ProviderHeadroomOptions {
+  clock?: Clock;
+  /** Deployments remembered; the least recently heard-from go first. Default 10 000. */
+  maxEntries?: number;
+  /** Assumed reset when a provider sends "remaining" without a parsable "reset". Default 60 s. */
+  defaultResetMs?: number;
+}
+
+function header(headers: HeaderSource, name: string): string | undefined {
+  if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  const value = (headers as Readonly<Record<string, string | string[] | undefined>>)[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const fmt = (n: number): string => Math.max(0, Math.floor(n)).toLocaleString('en-US');
+
+export class ProviderHeadroom {
+  private readonly entries = new Map<string, Entry>();
+  private readonly clock: Clock;
+  private readonly maxEntries: number;
+  private readonly defaultResetMs: number;
+
+  constructor(options: ProviderHeadroomOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
+    this.defaultResetMs = options.defaultResetMs ?? 60_000;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Reads `x-ratelimit-remaining-{requests,tokens}` and `x-ratelimit-reset-{requests,tokens}` from an answer. */
+  learn(deploymentId: string, headers: HeaderSource): void {
+    const now = this.clock();
+    const requests = this.read(headers, 'requests', now);
+    const tokens = this.read(headers, 'tokens', now);
+    if (requests === undefined && tokens === undefined) return;
+    const previous = this.entries.get(deploymentId);
+    // Re-inserting moves the key to the end: the Map's order is least recently heard-from first.
+    this.entries.delete(deploymentId);
+    this.entries.set(deploymentId, { requests: requests ?? previous?.requests, tokens: tokens ?? previous?.tokens });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  private read(headers: HeaderSource, kind: 'requests' | 'tokens', now: number): Budget | undefined {
+    const remainingText = header(headers, `x-ratelimit-remaining-${kind}`);
+    if (remainingText === undefined || remainingText.trim() === '') return undefined;
+    const remaining = Number(remainingText);
+    if (!Number.isFinite(remaining)) return undefined;
+    const resetText = header(headers, `x-ratelimit-reset-${kind}`);
+    const resetSeconds = resetText === undefined ? undefined : parseGoDuration(resetText);
+    return { remaining, resetAt: now + (resetSeconds === undefined ? this.defaultResetMs : resetSeconds * 1000) };
+  }
+
+  /**
+   * Denies while the provider's budget would not take this request: no requests
+   * left, or fewer tokens left than the estimate — until the provider's reset.
+   */
+  check(deploymentId: string, estimatedTokens: number): HeadroomDenial | undefined {
+    const entry = this.entries.get(deploymentId);
+    if (entry === undefined) return undefined;
+    const now = this.clock();
+    // A budget past its reset time is refilled; what we knew is stale.
+    if (entry.requests !== undefined && entry.requests.resetAt <= now) entry.requests = undefined;
+    if (entry.tokens !== undefined && entry.tokens.resetAt <= now) entry.tokens = undefined;
+    if (entry.requests === undefined && entry.tokens === undefined) {
+      this.entries.delete(deploymentId);
+      return undefined;
+    }
+    if (entry.requests !== undefined && entry.requests.remaining <= 0) {
+      return { retryAfterMs: entry.requests.resetAt - now, detail: 'its provider reports no requests left' };
+    }
+    if (entry.tokens !== undefined && entry.tokens.remaining < estimatedTokens) {
+      return {
+        retryAfterMs: entry.tokens.resetAt - now,
+        detail: `its provider reports ${fmt(entry.tokens.remaining)} tokens left, this request needs ~${fmt(estimatedTokens)}`,
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * Counts an admitted request against the cached budget until the next answer
+   * replaces it, so a burst of concurrent requests cannot all pass on one
+   * stale "remaining".
+   */
+  consume(deploymentId: string, estimatedTokens: number): void {
+    const entry = this.entries.get(deploymentId);
+    if (entry === undefined) return;
+    if (entry.requests !== undefined) entry.requests.remaining -= 1;
+    if (entry.tokens !== undefined) entry.tokens.remaining -= estimatedTokens;
+  }
+}
