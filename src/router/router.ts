@@ -188,8 +188,15 @@ export class Router {
         if (outcome.ok) {
           const result = outcome.result;
           this.limiter.learn(deployment, headersOf(result));
-          if (holdPermit) holdPermit((usage) => void permit.release(usageTokens(usage)));
-          else void permit.release(usageTokens(usageOf?.(result)));
+          const finish = (usage: unknown) => {
+            outcome.detach();
+            const tokens = usageTokens(usage);
+            void permit.release(tokens);
+            // A stream stays in flight (least-busy) until it ends; its latency is the time to its first event.
+            void this.store.callEnded(deployment.id, { latencyMs: outcome.latencyMs, tokens: tokens?.total_tokens ?? 0 });
+          };
+          if (holdPermit) holdPermit(finish);
+          else finish(usageOf?.(result));
           return { result, deployment, attempts, fallbacks: plan.fallbacksUsed };
         }
 
@@ -217,13 +224,18 @@ export class Router {
     throw withAttempts(lastError!, attempts, plan.fallbacksUsed);
   }
 
+  /**
+   * One call to one deployment. Its upstream request is aborted when the client
+   * goes away — for a stream, until `detach()` after the stream ended — or when
+   * the request's time budget runs out before the answer (a stream: its first event).
+   */
   private async attempt<T>(
     deployment: Deployment, permit: Permit, body: ChatBody, ctx: CallContext, stream: boolean, invoke: Invoke<T>, budgetMs: number,
-  ): Promise<{ ok: true; result: T } | { ok: false; error: GatewayError }> {
+  ): Promise<{ ok: true; result: T; latencyMs: number; detach: () => void } | { ok: false; error: GatewayError }> {
     const controller = new AbortController();
     const onClientGone = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onClientGone, { once: true });
-    // The total budget bounds the wait for an answer (a stream: until its first event); a stream then runs on its own idle timeout.
+    const detach = () => ctx.signal.removeEventListener('abort', onClientGone);
     const timer = setTimeout(() => controller.abort(new BudgetExceeded()), budgetMs);
     const started = this.clock();
     await this.store.callStarted(deployment.id);
@@ -236,9 +248,10 @@ export class Router {
         signal: controller.signal,
         requestId: ctx.requestId,
       });
-      await this.store.callEnded(deployment.id, { latencyMs: this.clock() - started, tokens: usageTokens((result as { body?: { usage?: unknown } }).body?.usage)?.total_tokens ?? 0 });
-      return { ok: true, result };
+      if (!stream) detach();
+      return { ok: true, result, latencyMs: this.clock() - started, detach };
     } catch (err) {
+      detach();
       void permit.release();
       await this.store.callEnded(deployment.id, undefined);
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
@@ -248,7 +261,6 @@ export class Router {
       return { ok: false, error: toGatewayError(err) };
     } finally {
       clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', onClientGone);
     }
   }
 

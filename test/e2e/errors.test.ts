@@ -9,11 +9,13 @@ import { MOCK_KEYS, startMockUpstream, type MockUpstream } from '../mock-provide
 // gateway keeps serving afterwards.
 const WRONG_KEY = 'gsk_wrong_' + 'k'.repeat(30) + 'zz99';
 let groq: MockUpstream;
+let slowGroq: MockUpstream;
 let gateway: GatewayProcess;
 let client: OpenAI;
 
 before(async () => {
   groq = await startMockUpstream({ flavor: 'groq' });
+  slowGroq = await startMockUpstream({ flavor: 'groq', chunkDelayMs: 100 });
   gateway = await startGateway({
     config: `
 model_list:
@@ -33,6 +35,11 @@ model_list:
       model: openai/gpt-4o
       api_key: sk-unused-but-long-enough-1234
       api_base: https://127.0.0.1:${groq.port}/v1
+  - model_name: slow-stream
+    litellm_params:
+      model: groq/llama-3.3-70b-versatile
+      api_key: os.environ/GROQ_API_KEY
+      api_base: ${slowGroq.baseUrl}
   - model_name: bedrock-claude
     litellm_params:
       model: bedrock/anthropic.claude-3-sonnet
@@ -51,6 +58,7 @@ router_settings: { num_retries: 0, disable_cooldowns: true }
 after(async () => {
   await gateway.stop();
   await groq.close();
+  await slowGroq.close();
 });
 beforeEach(() => groq.reset());
 
@@ -272,4 +280,18 @@ test('a provider Switchyard cannot call: 500 provider_not_supported naming it, n
   assert.equal(error.code, 'provider_not_supported');
   assert.match(error.message, /bedrock/);
   assert.equal(headers['x-should-retry'], 'false');
+});
+
+test('a client that leaves mid-stream aborts the upstream stream too', async () => {
+  const controller = new AbortController();
+  const res = await request(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    body: JSON.stringify({ ...hello('slow-stream', 'a reply of several words streamed slowly'), stream: true }),
+    signal: controller.signal,
+  });
+  for await (const _chunk of res.body) break; // the first bytes arrived; now hang up
+  controller.abort();
+  const deadline = Date.now() + 3000;
+  while (slowGroq.requests[0]?.outcome === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(slowGroq.requests[0]?.outcome, 'aborted');
 });

@@ -132,7 +132,8 @@ async function handle(config: Config, state: State, closing: AbortSignal, req: I
       parsed = raw;
     }
   }
-  state.requests.push({ method, path, headers: { ...req.headers }, body: parsed });
+  const record: RecordedRequest = { method, path, headers: { ...req.headers }, body: parsed };
+  state.requests.push(record);
   const seq = ++state.seq;
 
   // Per request: aborted when the client goes away or the server closes.
@@ -140,6 +141,7 @@ async function handle(config: Config, state: State, closing: AbortSignal, req: I
   const onClosing = () => abort.abort();
   closing.addEventListener('abort', onClosing, { once: true });
   res.once('close', () => {
+    record.outcome = res.writableFinished ? 'finished' : 'aborted';
     abort.abort();
     closing.removeEventListener('abort', onClosing);
   });

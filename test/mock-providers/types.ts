@@ -36,6 +36,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON; the raw text when it is not JSON; undefined for an empty body. */
   body: any;
+  /** Set when the response ends: `finished` when fully sent, `aborted` when the client (the gateway) hung up first. */
+  outcome?: 'finished' | 'aborted';
 }
 
 /** The loose shape of a chat request: the mock reads it, it never trusts it. */
