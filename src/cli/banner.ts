@@ -30,8 +30,3 @@ export function startupBanner(version: string, url: string, config: Config, rout
   if (rows.length === 0) lines.push('  aliases   (none: add entries under model_list)');
   return lines.join('\n') + '\n';
 }
-
-/** Config warnings; each message already starts with its `file:line:column`. */
-export function formatWarnings(config: Config): string {
-  return config.warnings.map((w) => `warning[${w.code}] ${w.message}\n`).join('');
-}

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { VERSION } from '../version.js';
+import { doctor } from '../doctor/command.js';
+import { explain } from './explain.js';
+import { exitWithError } from './report.js';
 import { serve } from './serve.js';
 
 // Flags follow the LiteLLM proxy CLI so existing start scripts keep working.
@@ -8,20 +11,53 @@ const program = new Command()
   .name('switchyard')
   .description('OpenAI-compatible LLM gateway that reads LiteLLM proxy config files.')
   .version(VERSION, '-v, --version', 'print the version')
+  // Subcommands have their own --config/--port/--host: the program's options
+  // are read only before a subcommand's name.
+  .enablePositionalOptions()
   .option('-c, --config <path>', 'LiteLLM-style config file (proxy_server_config.yaml); without it, a built-in demo config')
   .option('--port <port>', 'port to listen on', parsePort, 4000)
   .option('--host <host>', 'address to bind', '127.0.0.1')
   .option('--debug', 'log every request (same as LITELLM_LOG=DEBUG)')
-  .option('--detailed_debug', 'log requests and upstream details (never keys)')
-  .action(async (options: { config?: string; port: number; host: string; debug?: boolean; detailed_debug?: boolean }) => {
-    await serve({
-      configPath: options.config,
-      port: options.port,
-      host: options.host,
-      debug: options.debug === true,
-      detailedDebug: options.detailed_debug === true,
-    });
+  .option('--detailed_debug', 'log requests and upstream details (never keys); print stack traces of internal errors')
+  .option('--num_workers <n>', 'worker processes serving the port (limits and cooldowns are shared only through Redis)', parseWorkers, 1)
+  .action(async (options: { config?: string; port: number; host: string; debug?: boolean; detailed_debug?: boolean; num_workers: number }) => {
+    const detailedDebug = options.detailed_debug === true;
+    try {
+      await serve({ configPath: options.config, port: options.port, host: options.host, debug: options.debug === true, detailedDebug, numWorkers: options.num_workers });
+    } catch (err) {
+      exitWithError(err, detailedDebug);
+    }
   });
+
+program
+  .command('explain')
+  .description('print the cause and fix of an error code, an HTTP status (429) or an alias (PortAlreadyInUse, "WinError 10048"); without an argument, list every code')
+  .argument('[query...]', 'error code, HTTP status or alias')
+  .action((query: string[]) => {
+    process.exitCode = explain(query.length === 0 ? undefined : query.join(' '), (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+  });
+
+program
+  .command('doctor')
+  .description('check the config, environment variables, port, host, Redis, provider keys and models, as the error reference\'s flowchart does')
+  .option('-c, --config <path>', 'config file to check (default: the built-in demo config, as when starting)')
+  .option('--port <port>', 'port Switchyard will listen on', parsePort, 4000)
+  .option('--host <host>', 'address Switchyard will bind', '127.0.0.1')
+  .option('--json', 'print one JSON document: { ok, checks: [{ id, status, message, code?, fix? }] }')
+  .option('--detailed_debug', 'print stack traces of internal errors')
+  .action(async (options: { config?: string; port: number; host: string; json?: boolean; detailed_debug?: boolean }) => {
+    try {
+      process.exitCode = await doctor({ configPath: options.config, port: options.port, host: options.host, json: options.json === true });
+    } catch (err) {
+      exitWithError(err, options.detailed_debug === true);
+    }
+  });
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('expected a number of workers from 1 to 256.');
+  return n;
+}
 
 function parsePort(value: string): number {
   const port = Number(value);

@@ -4,12 +4,19 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { createLogger, type LogLevel } from '../observability/logger.js';
+import { createLogger, type Logger, type LogLevel } from '../observability/logger.js';
 import { closeAllPools } from '../providers/upstream-pool.js';
 import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
-import { formatWarnings, startupBanner } from './banner.js';
-import { formatCliError } from '../errors/format.js';
+import { startupBanner } from './banner.js';
+import { explainConfigError } from '../diagnostics/config-error.js';
+import { listenError } from '../diagnostics/listen-error.js';
+import { redisUnreachableError } from '../diagnostics/redis-error.js';
+import { pingRedis } from '../diagnostics/redis-ping.js';
+import { exitWithError, formatCliWarning, formatStartupWarnings } from './report.js';
+import type { FailoverStore } from '../state/failover-store.js';
+import { openRedisStore } from '../state/redis-connect.js';
+import { perWorkerStateWarning, superviseWorkers, workerRole } from './workers.js';
 
 export interface ServeOptions {
   configPath: string | undefined;
@@ -17,35 +24,61 @@ export interface ServeOptions {
   host: string;
   debug: boolean;
   detailedDebug: boolean;
+  /** --num_workers: processes serving the port (node:cluster). Default 1: this process serves. */
+  numWorkers?: number;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Start-up waits this long at most for Redis: a dead Redis must not make starting slow. */
+const REDIS_PING_TIMEOUT_MS = 1500;
+/** Start-up waits this long at most for the store's first Redis connection; after it, it starts on local state and switches later. */
+const REDIS_CONNECT_TIMEOUT_MS = 2000;
 
 export async function serve(options: ServeOptions): Promise<void> {
   const env = process.env;
-  loadDotEnv(process.cwd(), env);
-  const logger = createLogger(logLevel(options, env));
-
+  const exitWith: (err: unknown) => never = (err) => exitWithError(err, options.detailedDebug);
+  try {
+    loadDotEnv(process.cwd(), env);
+  } catch (err) {
+    exitWith(err);
+  }
   let config: Config;
   try {
     config = options.configPath === undefined ? builtinConfig() : loadConfig(options.configPath, { env });
   } catch (err) {
-    exitWith(err);
+    exitWith(err instanceof GatewayError && options.configPath !== undefined ? explainConfigError(err, options.configPath) : err);
   }
+  const logger = createLogger(logLevel(options, env));
 
-  process.stderr.write(formatWarnings(config));
-  const { server, router } = createGateway({ config, logger, version: VERSION, env });
-  server.once('error', (err: NodeJS.ErrnoException) => exitWith(listenError(err, options)));
+  // Under --num_workers the primary says everything once and serves nothing (cli/workers.ts).
+  const numWorkers = options.numWorkers ?? 1;
+  const role = workerRole(numWorkers);
+
+  // Unset key variables and unknown providers disable only their deployments:
+  // the rest of the config still serves, and the report says what is off.
+  if (role.announce) process.stderr.write(formatStartupWarnings(config, env));
+  if (role.primary) {
+    await warnIfRedisUnreachable(config);
+    if (config.routerSettings.redis === undefined) process.stderr.write(perWorkerStateWarning(numWorkers));
+    superviseWorkers(numWorkers, logger, SHUTDOWN_GRACE_MS);
+    return;
+  }
+  const store = await openSharedState(config, logger, role.announce);
+
+  const { server, router } = createGateway({ config, logger, version: VERSION, env, store, workerId: role.workerId });
+  server.once('error', (err: NodeJS.ErrnoException) => {
+    void listenError(err, options.host, options.port).then(exitWith, exitWith);
+  });
   server.listen(options.port, options.host, () => {
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    process.stdout.write(startupBanner(VERSION, `http://${host}:${address.port}`, config, router));
+    if (role.banner) process.stdout.write(startupBanner(VERSION, `http://${host}:${address.port}`, config, router));
   });
 
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
     server.close(() => {
-      void closeAllPools().finally(() => process.exit(0));
+      void Promise.allSettled([closeAllPools(), store?.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
@@ -61,16 +94,36 @@ function logLevel(options: ServeOptions, env: NodeJS.ProcessEnv): LogLevel {
   return fromEnv === 'debug' || fromEnv === 'info' || fromEnv === 'warn' || fromEnv === 'error' ? fromEnv : 'info';
 }
 
-function listenError(err: NodeJS.ErrnoException, options: ServeOptions): GatewayError {
-  const at = `${options.host}:${options.port}`;
-  if (err.code === 'EADDRINUSE') return new GatewayError('port_in_use', `Port ${options.port} is already in use (${at}); another Switchyard or LiteLLM may be running.`);
-  if (err.code === 'EACCES') return new GatewayError('port_forbidden', `Not allowed to listen on ${at} (EACCES; WinError 10013 on Windows).`);
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new GatewayError('config_invalid', `--host ${options.host} is not an address of this machine (${err.code}).`);
-  return new GatewayError('internal_error', `Could not listen on ${at}: ${err.code ?? err.message}.`);
+/**
+ * Redis is optional state (shared limits and cooldowns): when the configured
+ * one does not answer, Switchyard starts on local state and says so, rather
+ * than refusing to serve. A later issue makes this policy configurable.
+ */
+async function warnIfRedisUnreachable(config: Config): Promise<boolean> {
+  const redis = config.routerSettings.redis;
+  if (redis === undefined) return false;
+  const result = await pingRedis(redis, REDIS_PING_TIMEOUT_MS);
+  if (result.ok) return false;
+  const consequence = 'Switchyard starts anyway, on local state: rate limits and cooldowns apply per instance until Redis answers, then it switches to Redis by itself.';
+  process.stderr.write(formatCliWarning(redisUnreachableError(result, consequence)));
+  return true;
 }
 
-function exitWith(err: unknown): never {
-  if (err instanceof GatewayError) process.stderr.write(formatCliError(err));
-  else process.stderr.write(`error[internal_error]: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
+/**
+ * The shared store when Redis is configured (state/failover-store.ts): it
+ * waits briefly for the first connection, and starts degraded rather than
+ * refusing to start when there is none. The ping above explains why Redis
+ * is unreachable (host, port, OS error); the store's own client decides the
+ * mode and reconnects in the background.
+ */
+async function openSharedState(config: Config, logger: Logger, announce: boolean): Promise<FailoverStore | undefined> {
+  const redis = config.routerSettings.redis;
+  if (redis === undefined) return undefined;
+  const store = openRedisStore(redis, { log: logger });
+  const [healthy, warned] = await Promise.all([store.whenHealthy(REDIS_CONNECT_TIMEOUT_MS), announce ? warnIfRedisUnreachable(config) : false]);
+  if (!healthy && announce && !warned) {
+    // Redis answered the ping, but the client is not ready yet (a slow TLS handshake, a loading dataset …).
+    logger.warn('Redis is not ready yet: starting on local state; Switchyard switches to Redis once it is.', { code: 'redis_unreachable', error: store.lastConnectionError });
+  }
+  return store;
 }

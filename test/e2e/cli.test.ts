@@ -1,18 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { runCli, startGateway } from '../helpers/gateway-process.js';
 
-const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+// Start-up failures (missing config, bad YAML, bad values, ports, Redis) are in startup-failures.test.ts.
 
-function configFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'switchyard-cli-')), 'proxy_server_config.yaml');
-  writeFileSync(file, yaml);
-  return file;
-}
+const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
 
 test('--version and --help', async () => {
   const version = await runCli(['--version']);
@@ -23,50 +17,12 @@ test('--version and --help', async () => {
   for (const flag of ['--config', '--port', '--host', '--debug', '--detailed_debug']) assert.ok(help.stdout.includes(flag), flag);
 });
 
-test('a missing config file fails start-up with config_not_found and the path', async () => {
-  const run = await runCli(['--config', '/nonexistent/proxy_server_config.yaml', '--port', '0']);
-  assert.equal(run.code, 1);
-  assert.match(run.stderr, /error\[config_not_found\]/);
-  assert.match(run.stderr, /\/nonexistent\/proxy_server_config\.yaml/);
-  assert.match(run.stderr, /fix:/);
-});
-
-test('invalid YAML fails start-up with its line and column', async () => {
-  const file = configFile('model_list:\n  - model_name: demo\n    litellm_params: {model: mock/x\n');
-  const run = await runCli(['--config', file, '--port', '0']);
-  assert.equal(run.code, 1);
-  assert.match(run.stderr, /error\[config_invalid_yaml\]/);
-  assert.match(run.stderr, /proxy_server_config\.yaml:\d+:\d+/);
-});
-
-test('a wrongly typed value fails start-up naming the key and its line', async () => {
-  const file = configFile('model_list:\n  - model_name: demo\n    litellm_params:\n      model: mock/x\n      rpm: lots\n');
-  const run = await runCli(['--config', file, '--port', '0']);
-  assert.equal(run.code, 1);
-  assert.match(run.stderr, /error\[config_invalid\]/);
-  assert.match(run.stderr, /:5:\d+.*rpm/);
-});
-
 test('an unknown key is a warning with its line and the nearest known key; the gateway still starts', async () => {
   const gateway = await startGateway({ config: 'model_list:\n  - model_name: demo\n    litellm_parms:\n      model: mock/x\n    litellm_params:\n      model: mock/x\n' });
   try {
     assert.match(await gateway.waitForStderr(/unknown_key/), /warning\[unknown_key\].*:3:\d+.*litellm_params/);
   } finally {
     await gateway.stop();
-  }
-});
-
-test('a port in use fails start-up with port_in_use', async () => {
-  const blocker = createServer();
-  await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
-  const port = (blocker.address() as { port: number }).port;
-  try {
-    const run = await runCli(['--port', String(port)]);
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /error\[port_in_use\]/);
-    assert.match(run.stderr, new RegExp(`${port}`));
-  } finally {
-    blocker.close();
   }
 });
 
