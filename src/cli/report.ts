@@ -6,12 +6,12 @@
 import type { Config } from '../config/types.js';
 import { formatCliError, type Shells } from '../errors/format.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { substituteInFix } from '../diagnostics/fix-steps.js';
+
 import { formatUnsetVariable, isCoveredWarning, unsetVariables } from '../diagnostics/unset-variables.js';
 
 /** The catalog error with its fix commands made specific. */
 export function formatCliProblem(error: GatewayError, shells?: Shells): string {
-  return substituteInFix(formatCliError(error, shells), exampleValues(error));
+  return formatCliError(error, shells, exampleValues(error));
 }
 
 /** A catalog error printed as a warning: the same title, details and fix, for something Switchyard works around. */

@@ -6,7 +6,7 @@
 import type { Config, ConfigWarning, DeploymentConfig, SourcePosition } from '../config/types.js';
 import { providerInfo } from '../providers/provider-table.js';
 import type { Shells } from '../errors/format.js';
-import { catalogFix } from './fix-steps.js';
+import { formatFix } from '../errors/format.js';
 
 export interface UnsetVariable {
   name: string;
@@ -44,7 +44,7 @@ export function formatUnsetVariable(variable: UnsetVariable, shells: Shells = 'a
     }),
   ];
   const example = `${exampleKeyPrefix(variable)}your_key_here`;
-  const fix = catalogFix('env_var_not_set', shells, new Map([['GROQ_API_KEY', variable.name], ['gsk_your_key_here', example]]));
+  const fix = formatFix('env_var_not_set', shells, new Map([['GROQ_API_KEY', variable.name], ['gsk_your_key_here', example]]));
   return lines.join('\n') + '\n' + fix;
 }
 

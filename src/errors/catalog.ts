@@ -214,6 +214,16 @@ export const CATALOG = {
     fix: 'Use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface; set a master_key first).',
     aliases: ['EADDRNOTAVAIL'],
   }),
+  host_exposed_without_key: entry({
+    status: 500, type: 'server_error', retryable: false, surface: 'cli',
+    title: 'Listening on every interface without a master key',
+    cause: '--host 0.0.0.0 (or ::) accepts connections from the whole network and no master_key is set, so anyone who can reach the port can spend the provider keys.',
+    fix: 'Set general_settings.master_key (or LITELLM_MASTER_KEY), or use --host 127.0.0.1.',
+    steps: [
+      { text: 'Require a key from clients:', config: 'general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY' },
+      { text: 'Or serve this machine only:', posix: 'npx switchyard --config proxy_server_config.yaml --host 127.0.0.1' },
+    ],
+  }),
   gateway_unreachable: entry({
     status: 502, type: 'server_error', retryable: true, surface: 'cli',
     title: 'Nothing answers at the gateway\'s address',

@@ -200,6 +200,7 @@ test('0.0.0.0 without a master_key is a failure; with one it passes', async () =
   const open = await doctorJson(groqConfig(), undefined, ['--host', '0.0.0.0']);
   assert.equal(open.code, 1);
   assert.equal(find(open.checks, 'host').status, 'fail');
+  assert.equal(find(open.checks, 'host').code, 'host_exposed_without_key');
   const keyed = await doctorJson(groqConfig(), { GROQ_API_KEY: MOCK_KEYS.groq, LITELLM_MASTER_KEY: 'sk-master-doctor-test-0001' }, ['--host', '0.0.0.0']);
   assert.equal(find(keyed.checks, 'host').status, 'pass');
   assert.equal(keyed.code, 0, JSON.stringify(keyed.checks, null, 1));

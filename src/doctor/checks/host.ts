@@ -37,9 +37,9 @@ function allInterfaces(host: string, hasMasterKey: boolean): CheckResult {
   if (hasMasterKey) return { id: 'host', status: 'pass', message: `--host ${shown}: every interface, protected by the master_key` };
   // Every machine on the network could spend the provider keys: a security problem, not a style issue.
   return {
-    id: 'host', status: 'fail', code: 'config_invalid',
+    id: 'host', status: 'fail', code: 'host_exposed_without_key',
     message: `--host ${shown} listens on every interface without a master_key: anyone on the network can use your provider keys`,
-    fix: 'Set general_settings.master_key (or LITELLM_MASTER_KEY), or use --host 127.0.0.1',
+    fix: CATALOG.host_exposed_without_key.fix,
   };
 }
 

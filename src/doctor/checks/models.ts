@@ -11,7 +11,6 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { closestMatch } from '../../util/suggest.js';
 import { withDeadline } from '../deadline.js';
 import { callableDeployments, type CallableDeployment } from '../deployments.js';
-import { listModelIds } from '../model-list.js';
 import { configOf, type Check, type CheckResult, type DoctorContext } from '../types.js';
 
 export const modelsCheck: Check = {
@@ -55,7 +54,8 @@ async function checkModel(d: CallableDeployment, context: DoctorContext): Promis
     const why = probe instanceof GatewayError ? probe.code : 'no answer in time';
     return { id, status: 'warn', code: 'upstream_model_unavailable', message: `${name}: not in ${d.provider}'s model list, and a test request failed (${why})` };
   }
-  const suggestion = closestMatch(d.upstreamModel, await listModelIds(d, context.signal));
+  const listed = error.details.available_models;
+  const suggestion = Array.isArray(listed) ? closestMatch(d.upstreamModel, listed as string[]) : undefined;
   const prefix = d.config.litellmModel.slice(0, d.config.litellmModel.length - d.upstreamModel.length);
   return {
     id, status: 'fail', code: 'upstream_model_unavailable',

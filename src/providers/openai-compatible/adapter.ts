@@ -6,6 +6,7 @@ import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type 
 import { normalizeCompletion } from './normalize.js';
 import { StreamPump } from './stream-pump.js';
 
+const MAX_LISTED_MODELS = 500;
 const HEALTH_TIMEOUT: TimeoutSetting = { seconds: 10, key: undefined };
 
 export interface OpenAICompatibleOptions {
@@ -99,8 +100,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       ids = undefined; // some compatible servers have no model list; reachability and the key were proven
     }
     if (ids !== undefined && ids.length > 0 && !ids.includes(upstreamModel)) {
+      // The list lets callers (doctor) suggest the id that was probably meant.
+      const available = ids.filter((id): id is string => typeof id === 'string').slice(0, MAX_LISTED_MODELS);
       throw new GatewayError('upstream_model_unavailable', `${ctx.provider} at ${ctx.host} does not list "${upstreamModel}" among its ${ids.length} models.`, {
-        details: { provider: ctx.provider, deployment: ctx.deploymentId, model: upstreamModel },
+        details: { provider: ctx.provider, deployment: ctx.deploymentId, model: upstreamModel, available_models: available },
       });
     }
   }
