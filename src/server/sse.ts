@@ -10,6 +10,7 @@ import type { SseSink } from '../providers/types.js';
  */
 export class SseWriter implements SseSink {
   private drained: Promise<void> | undefined;
+  private corked = false;
 
   constructor(private readonly res: ServerResponse) {}
 
@@ -22,11 +23,13 @@ export class SseWriter implements SseSink {
       // Tells buffering reverse proxies (nginx) to pass events through at once.
       'x-accel-buffering': 'no',
     });
-    this.res.flushHeaders();
+    // No flushHeaders(): the stream is primed, so the first event is ready and
+    // leaves in the same packet as the headers.
   }
 
   send(data: string): Promise<void> | undefined {
     if (this.res.destroyed) return undefined;
+    this.coalesce();
     if (this.res.write(`data: ${data}\n\n`)) return undefined;
     this.drained ??= new Promise<void>((resolve) => {
       const done = () => {
@@ -39,6 +42,20 @@ export class SseWriter implements SseSink {
       this.res.on('close', done);
     });
     return this.drained;
+  }
+
+  /**
+   * Events parsed from one upstream read (and the end) go out in one socket
+   * write: the response is corked until the current tick's work is done.
+   */
+  private coalesce(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.res.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.res.uncork();
+    });
   }
 
   /** A failure after the stream began: an error event, and no `[DONE]`, so SDKs raise instead of accepting a cut answer. */
