@@ -120,8 +120,10 @@ async function openSharedState(config: Config, logger: Logger, announce: boolean
   const redis = config.routerSettings.redis;
   if (redis === undefined) return undefined;
   const store = openRedisStore(redis, { log: logger });
-  const [healthy, warned] = await Promise.all([store.whenHealthy(REDIS_CONNECT_TIMEOUT_MS), announce ? warnIfRedisUnreachable(config) : false]);
-  if (!healthy && announce && !warned) {
+  const healthy = store.whenHealthy(REDIS_CONNECT_TIMEOUT_MS);
+  // Unreachable (said on stderr): no point waiting for a connection that will not come now.
+  if (announce && (await warnIfRedisUnreachable(config))) return store;
+  if (!(await healthy) && announce) {
     // Redis answered the ping, but the client is not ready yet (a slow TLS handshake, a loading dataset …).
     logger.warn('Redis is not ready yet: starting on local state; Switchyard switches to Redis once it is.', { code: 'redis_unreachable', error: store.lastConnectionError });
   }

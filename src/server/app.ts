@@ -5,6 +5,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
 import { Limiter } from '../limits/limiter.js';
 import { Router } from '../router/router.js';
+import { cacheStatus } from '../state/failover-store.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { Store } from '../state/store.js';
 import { createAuthenticator } from './auth.js';
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** Shared state (Redis) for many instances; in memory by default. */
   store?: Store;
+  /** Under --num_workers: this worker's id, sent as the `x-switchyard-worker` header. */
+  workerId?: string;
 }
 
 export interface Gateway {
@@ -63,7 +66,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ['/health', { handlers: { GET: deploymentHealth(router) } }],
     ['/health/liveliness', alive],
     ['/health/liveness', alive],
-    ['/health/readiness', { handlers: { GET: readiness(version) } }],
+    ['/health/readiness', { handlers: { GET: readiness(version, () => cacheStatus(store)) } }],
     ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
   ]);
 
@@ -88,6 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const clientId = req.headers['x-request-id'];
     const id = typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId) ? clientId : randomUUID();
     res.setHeader('x-request-id', id);
+    if (options.workerId !== undefined) res.setHeader('x-switchyard-worker', options.workerId);
     const abort = new AbortController();
     // `close` before `finish` means the client went away: stop the upstream work too.
     res.once('close', () => {

@@ -10,10 +10,14 @@ const PROBE_TIMEOUT_MS = 10_000;
 /** GET /health/liveliness (LiteLLM's spelling) and /health/liveness: the process answers. */
 export const liveness: Handler = (_req, res) => sendJson(res, 200, "I'm alive!");
 
-/** GET /health/readiness: ready to serve traffic; LiteLLM's shape plus our version. */
-export function readiness(version: string): Handler {
+/**
+ * GET /health/readiness: ready to serve traffic; LiteLLM's shape plus our version.
+ * `cache` says where shared state lives: null (memory), 'redis', or 'redis
+ * (degraded: local state)' while Redis is away — still 200: requests are served.
+ */
+export function readiness(version: string, cache: () => string | null = () => null): Handler {
   return (_req, res) =>
-    sendJson(res, 200, { status: 'healthy', db: 'Not connected', cache: null, litellm_version: null, switchyard_version: version, success_callbacks: [] });
+    sendJson(res, 200, { status: 'healthy', db: 'Not connected', cache: cache(), litellm_version: null, switchyard_version: version, success_callbacks: [] });
 }
 
 /**
