@@ -9,6 +9,8 @@
 // start-up: limits and cooldowns are then per worker (N workers may admit N
 // times a deployment's rpm).
 
+import { GatewayError } from '../errors/gateway-error.js';
+import { formatCliWarning } from './report.js';
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../observability/logger.js';
 
@@ -37,11 +39,8 @@ export function workerRole(numWorkers: number): WorkerRole {
 
 /** The start-up warning for N workers without Redis. */
 export function perWorkerStateWarning(numWorkers: number): string {
-  return (
-    `warning[state_per_worker] ${numWorkers} workers and no Redis: rpm/tpm/max_parallel_requests limits and cooldowns are kept per worker, ` +
-    `so together the workers may admit up to ${numWorkers}× a deployment's limits.\n` +
-    '  fix: set router_settings.redis_host/redis_port (or REDIS_HOST/REDIS_PORT) to share them, or run one worker.\n'
-  );
+  return formatCliWarning(new GatewayError('state_per_worker',
+    `${numWorkers} workers and no Redis: rpm/tpm/max_parallel_requests limits and cooldowns are kept per worker, so together the workers may admit up to ${numWorkers}× a deployment's limits.`));
 }
 
 /** Forks `count` workers and keeps them running until SIGTERM/SIGINT. */

@@ -247,6 +247,13 @@ export const CATALOG = {
     ],
     aliases: ['RedisConnectionError'],
   }),
+  state_per_worker: entry({
+    status: 500, type: 'server_error', retryable: false, surface: 'cli',
+    title: 'Several workers without Redis keep limits per worker',
+    cause: 'With --num_workers above 1 and no Redis, each worker keeps its own rpm/tpm/parallel counts and cooldowns, so together they may admit up to N times a deployment\'s limits.',
+    fix: 'Set router_settings.redis_host/redis_port (or REDIS_HOST/REDIS_PORT) to share the state, or run one worker.',
+    steps: [{ text: 'Share the state through Redis:', config: 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: 6379' }],
+  }),
   internal_error: entry({
     status: 500, type: 'server_error', retryable: true, surface: 'both',
     title: 'Unexpected error inside Switchyard',
