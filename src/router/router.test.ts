@@ -139,3 +139,10 @@ test('a context-window failure uses context_window_fallbacks, not fallbacks', as
   assert.equal(routed.deployment.alias, 'big');
   assert.deepEqual(calls, ['small#0', 'big#1']);
 });
+
+test("litellm_params.max_retries caps the retries of that deployment below num_retries", async () => {
+  const { behave, call, calls } = setup(`model_list:\n  - model_name: a\n    litellm_params: { model: mock/m, max_retries: 1 }\nrouter_settings: { num_retries: 5 }\n`);
+  behave('a', [fail('upstream_error')]);
+  await assert.rejects(call('a'), (err: GatewayError) => err.code === 'upstream_error' && err.details.attempts === 2);
+  assert.equal(calls.length, 2);
+});

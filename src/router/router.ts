@@ -152,6 +152,7 @@ export class Router {
       }
       const estimatedTokens = estimatePromptTokens(body, Infinity);
       const tried = new Set<string>();
+      const sameRetries = new Map<string, number>();
       let retries = 0;
 
       for (;;) {
@@ -210,8 +211,11 @@ export class Router {
           // Another healthy deployment answers at once; the same one only after a backoff,
           // and not at all when the provider asks for a longer wait than a client should sit through.
           if (others) continue;
+          // `litellm_params.max_retries` caps how often this one deployment is called again.
+          const sameAgain = (sameRetries.get(deployment.id) ?? 0) + 1;
+          sameRetries.set(deployment.id, sameAgain);
           const delay = retryDelayMs(retries - 1, error.details.retryAfter, this.random);
-          if (delay <= MAX_COOLDOWN_WAIT_MS && this.clock() + delay < deadline) {
+          if (sameAgain <= (deployment.config.maxRetries ?? Infinity) && delay <= MAX_COOLDOWN_WAIT_MS && this.clock() + delay < deadline) {
             await this.sleep(delay, ctx.signal);
             continue;
           }
