@@ -20,6 +20,8 @@ export interface ChatCall {
   /** Aborted when the client goes away or a deadline passes. */
   signal: AbortSignal;
   requestId: string;
+  /** `body` as the client's bytes, when it came from them: forwarded as is but for `model`. */
+  rawBody?: Buffer | undefined;
 }
 
 export type UpstreamHeaders = IncomingHttpHeaders;

@@ -19,6 +19,8 @@ import { groupUnavailable } from './unavailable.js';
 export interface CallContext {
   requestId: string;
   signal: AbortSignal;
+  /** The request's bytes as the client sent them, when `body` was parsed from them. */
+  rawBody?: Buffer;
 }
 
 export interface Routed<T> {
@@ -251,6 +253,7 @@ export class Router {
         includeUsage: stream && body.stream_options?.include_usage === true,
         signal: controller.signal,
         requestId: ctx.requestId,
+        rawBody: ctx.rawBody,
       });
       if (!stream) detach();
       return { ok: true, result, latencyMs: this.clock() - started, detach };

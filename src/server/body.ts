@@ -2,17 +2,24 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.js';
 import { locateJsonError } from './json-position.js';
 
+export interface JsonBody {
+  json: unknown;
+  /** The bytes as received, so they can be forwarded without re-serialising. */
+  raw: Buffer;
+}
+
 /**
  * Reads the whole body, refusing it as soon as it exceeds `limitBytes` (from
  * `content-length` before reading, or while reading when the client lied or
  * used chunked encoding), then parses it as JSON.
  */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<JsonBody> {
   const declared = Number(req.headers['content-length']);
   if (declared > limitBytes) throw tooLarge(declared, limitBytes);
-  const text = await readText(req, limitBytes);
+  const raw = await readBytes(req, limitBytes);
+  const text = raw.toString('utf8');
   try {
-    return JSON.parse(text);
+    return { json: JSON.parse(text), raw };
   } catch {
     const where = locateJsonError(text);
     throw new GatewayError('invalid_json', `Request body is not valid JSON: ${where.reason} at line ${where.line}, column ${where.column}.`, {
@@ -22,7 +29,7 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
 }
 
 /** Event listeners rather than `for await`: leaving that loop early would destroy the request before the 413 is sent. */
-function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
+function readBytes(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -37,7 +44,7 @@ function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
     };
     const onEnd = () => {
       cleanup();
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => {
       cleanup();

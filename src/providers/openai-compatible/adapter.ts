@@ -4,6 +4,7 @@ import { poolFor } from '../upstream-pool.js';
 import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
 import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
 import { normalizeCompletion } from './normalize.js';
+import { spliceModel } from '../splice-model.js';
 import { StreamPump } from './stream-pump.js';
 
 const MAX_LISTED_MODELS = 500;
@@ -110,7 +111,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   private async send(call: ChatCall, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
     const body = this.options.prepareBody ? this.options.prepareBody(call.body) : call.body;
-    const payload = JSON.stringify({ ...body, model: call.upstreamModel });
+    const unchanged = body === call.body && call.rawBody !== undefined;
+    const payload = (unchanged && spliceModel(call.rawBody!, call.upstreamModel)) || JSON.stringify({ ...body, model: call.upstreamModel });
     try {
       return await this.pool.request({
         method: 'POST',

@@ -13,10 +13,11 @@ import { SseWriter } from '../sse.js';
  */
 export function chatCompletions(router: Router, bodyLimitBytes: number): Handler {
   return async (req, res, ctx) => {
-    const body = parseChatBody(await readJsonBody(req, bodyLimitBytes));
+    const { json, raw } = await readJsonBody(req, bodyLimitBytes);
+    const body = parseChatBody(json);
     ctx.alias = body.model;
     ctx.stream = body.stream === true;
-    const call = { requestId: ctx.id, signal: ctx.signal };
+    const call = { requestId: ctx.id, signal: ctx.signal, rawBody: raw };
 
     if (!ctx.stream) {
       const routed = await router.complete(body, call);
