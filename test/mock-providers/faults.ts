@@ -8,8 +8,8 @@
 //   stream_cut:<n>               content chunks sent before the cut (default 2)
 //   rate_limit_rpm|tpm|tpd:<s>   the wait the provider announces, in seconds
 
-export const FAULT_NAMES = [
-  // Provider error answers (status + body + headers from the provider's tables).
+/** Faults that answer with the provider's own error (status + body + headers from its tables). */
+const ERROR_FAULT_NAMES = [
   'invalid_api_key',
   'model_not_found',
   'model_decommissioned',
@@ -25,6 +25,10 @@ export const FAULT_NAMES = [
   'over_capacity',
   'flex_capacity',
   'server_error',
+] as const;
+
+export const FAULT_NAMES = [
+  ...ERROR_FAULT_NAMES,
   // Infrastructure: what sits between the gateway and the provider.
   'bad_gateway_html',
   'connection_reset',
@@ -41,43 +45,9 @@ export type FaultName = (typeof FAULT_NAMES)[number];
 /** A fault, optionally tuned: `'slow_headers:1500'`. */
 export type Fault = FaultName | `${FaultName}:${number}`;
 
-/** Faults that answer with the provider's own error instead of a completion. */
-export type ErrorFault = Extract<
-  FaultName,
-  | 'invalid_api_key'
-  | 'model_not_found'
-  | 'model_decommissioned'
-  | 'permission_denied'
-  | 'rate_limit_rpm'
-  | 'rate_limit_tpm'
-  | 'rate_limit_tpd'
-  | 'request_too_large'
-  | 'insufficient_quota'
-  | 'context_length_exceeded'
-  | 'tool_use_failed'
-  | 'json_validate_failed'
-  | 'over_capacity'
-  | 'flex_capacity'
-  | 'server_error'
->;
+export type ErrorFault = (typeof ERROR_FAULT_NAMES)[number];
 
-const ERROR_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
-  'invalid_api_key',
-  'model_not_found',
-  'model_decommissioned',
-  'permission_denied',
-  'rate_limit_rpm',
-  'rate_limit_tpm',
-  'rate_limit_tpd',
-  'request_too_large',
-  'insufficient_quota',
-  'context_length_exceeded',
-  'tool_use_failed',
-  'json_validate_failed',
-  'over_capacity',
-  'flex_capacity',
-  'server_error',
-]);
+const ERROR_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>(ERROR_FAULT_NAMES);
 
 export function isErrorFault(name: FaultName): name is ErrorFault {
   return ERROR_FAULTS.has(name);
