@@ -391,7 +391,3 @@ export const CATALOG = {
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof CATALOG;
-
-export function isErrorCode(code: string): code is ErrorCode {
-  return Object.hasOwn(CATALOG, code);
-}

@@ -46,7 +46,3 @@ export class GatewayError extends Error {
     return CATALOG[this.code].retryable;
   }
 }
-
-export function isGatewayError(err: unknown): err is GatewayError {
-  return err instanceof GatewayError;
-}

@@ -74,7 +74,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const route = routes.get(path);
     if (route === undefined) {
       const modelId = /^\/(?:v1\/)?models\/(.+)$/.exec(path)?.[1];
-      if (modelId !== undefined && method === 'GET') return { handler: retrieveModel(router, startedAt, decodeURIComponent(modelId)), public: false };
+      if (modelId !== undefined && method === 'GET') return { handler: retrieveModel(router, startedAt, decodePathPart(modelId)), public: false };
       throw new GatewayError('route_not_found', `${method} ${path} is not a Switchyard endpoint. OpenAI clients need the base URL http://<host>:<port>/v1.`, {
         details: { path },
       });
@@ -140,6 +140,15 @@ function discardRest(req: IncomingMessage, maxBytes: number): void {
     if (discarded > maxBytes) req.destroy();
   });
   req.resume();
+}
+
+/** A malformed escape (`%E0%A4%A`) is the client's typo, not a reason for a 500. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 function pathOf(url: string): string {
