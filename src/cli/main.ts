@@ -19,11 +19,12 @@ const program = new Command()
   .option('--host <host>', 'address to bind', '127.0.0.1')
   .option('--debug', 'log every request (same as LITELLM_LOG=DEBUG)')
   .option('--detailed_debug', 'log requests and upstream details (never keys); print stack traces of internal errors')
+  .option('--allow_no_auth', 'allow a non-loopback --host without a master_key (anyone who reaches the port can use your provider keys)')
   .option('--num_workers <n>', 'worker processes serving the port (limits and cooldowns are shared only through Redis)', parseWorkers, 1)
-  .action(async (options: { config?: string; port: number; host: string; debug?: boolean; detailed_debug?: boolean; num_workers: number }) => {
+  .action(async (options: { config?: string; port: number; host: string; debug?: boolean; detailed_debug?: boolean; num_workers: number; allow_no_auth?: boolean }) => {
     const detailedDebug = options.detailed_debug === true;
     try {
-      await serve({ configPath: options.config, port: options.port, host: options.host, debug: options.debug === true, detailedDebug, numWorkers: options.num_workers });
+      await serve({ configPath: options.config, port: options.port, host: options.host, debug: options.debug === true, detailedDebug, numWorkers: options.num_workers, allowNoAuth: options.allow_no_auth === true });
     } catch (err) {
       exitWithError(err, detailedDebug);
     }

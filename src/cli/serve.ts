@@ -26,9 +26,12 @@ export interface ServeOptions {
   detailedDebug: boolean;
   /** --num_workers: processes serving the port (node:cluster). Default 1: this process serves. */
   numWorkers?: number;
+  /** --allow_no_auth: the operator accepts a non-loopback bind without a master key. */
+  allowNoAuth?: boolean;
 }
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/** In-flight requests and streams get this long to finish after SIGTERM/SIGINT. */
+const SHUTDOWN_GRACE_MS = 30_000;
 /** Start-up waits this long at most for Redis: a dead Redis must not make starting slow. */
 const REDIS_PING_TIMEOUT_MS = 1500;
 /** Start-up waits this long at most for the store's first Redis connection; after it, it starts on local state and switches later. */
@@ -49,6 +52,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     exitWith(err instanceof GatewayError && options.configPath !== undefined ? explainConfigError(err, options.configPath) : err);
   }
   const logger = createLogger(logLevel(options, env));
+  checkExposure(options, config);
 
   // Under --num_workers the primary says everything once and serves nothing (cli/workers.ts).
   const numWorkers = options.numWorkers ?? 1;
@@ -65,7 +69,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   const store = await openSharedState(config, logger, role.announce);
 
-  const { server, router } = createGateway({ config, logger, version: VERSION, env, store, workerId: role.workerId });
+  const { server, router, drain } = createGateway({ config, logger, version: VERSION, env, store, workerId: role.workerId });
   server.once('error', (err: NodeJS.ErrnoException) => {
     void listenError(err, options.host, options.port).then(exitWith, exitWith);
   });
@@ -76,7 +80,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
 
   const shutdown = (signal: string) => {
-    logger.info('shutting down', { signal });
+    logger.info('shutting down: finishing in-flight requests', { signal, grace_seconds: SHUTDOWN_GRACE_MS / 1000 });
+    drain();
     server.close(() => {
       void Promise.allSettled([closeAllPools(), store?.close()]).finally(() => process.exit(0));
     });
@@ -85,6 +90,22 @@ export async function serve(options: ServeOptions): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * Secure default: a non-loopback bind without a master key would let anyone on
+ * the network spend the provider keys, so it needs the operator's explicit
+ * --allow_no_auth; loopback (the default) never does.
+ */
+function checkExposure(options: ServeOptions, config: Config): void {
+  if (isLoopback(options.host) || config.generalSettings.masterKey !== undefined) return;
+  const error = new GatewayError('host_exposed_without_key', `--host ${options.host} accepts connections from other machines, and no master_key is set.`);
+  if (!options.allowNoAuth) exitWithError(error, options.detailedDebug);
+  process.stderr.write(formatCliWarning(error));
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function logLevel(options: ServeOptions, env: NodeJS.ProcessEnv): LogLevel {

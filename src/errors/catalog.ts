@@ -222,6 +222,7 @@ export const CATALOG = {
     steps: [
       { text: 'Require a key from clients:', config: 'general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY' },
       { text: 'Or serve this machine only:', posix: 'npx switchyard --config proxy_server_config.yaml --host 127.0.0.1' },
+      { text: 'Or, on a network you trust, accept the risk explicitly:', posix: 'npx switchyard --config proxy_server_config.yaml --host 0.0.0.0 --allow_no_auth' },
     ],
   }),
   gateway_unreachable: entry({

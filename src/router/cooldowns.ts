@@ -24,8 +24,9 @@ export class Cooldowns {
     private readonly clock: Clock,
   ) {}
 
-  async onFailure(deployment: Deployment, error: GatewayError, policy: FailurePolicy): Promise<void> {
-    if (policy.cooldown === 'never' || this.settings.disabled) return;
+  /** Records a failure; true when it took the deployment out of rotation. */
+  async onFailure(deployment: Deployment, error: GatewayError, policy: FailurePolicy): Promise<boolean> {
+    if (policy.cooldown === 'never' || this.settings.disabled) return false;
     const providerWaitMs = error.details.retryAfter === undefined ? undefined : error.details.retryAfter * 1000;
     let durationMs: number;
     if (policy.cooldown === 'now') {
@@ -35,10 +36,11 @@ export class Cooldowns {
         : Math.max(this.settings.cooldownMs, BROKEN_DEPLOYMENT_MIN_MS);
     } else {
       const failures = await this.store.recordFailure(deployment.id, FAILURE_WINDOW_MS);
-      if (failures <= this.settings.allowedFails) return;
+      if (failures <= this.settings.allowedFails) return false;
       durationMs = Math.max(this.settings.cooldownMs, providerWaitMs ?? 0);
     }
     await this.store.setCooldown(deployment.id, { until: this.clock() + durationMs, reason: error.code, message: firstSentence(error.message) });
+    return true;
   }
 
   active(deployments: readonly Deployment[]): Promise<Map<string, Cooldown>> {

@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/envelope.js';
 import type { Limiter, Permit } from '../limits/limiter.js';
+import type { Metrics } from '../observability/metrics.js';
 import { clearlyExceeds, estimatePromptTokens } from '../providers/context-window.js';
 import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter, UpstreamHeaders } from '../providers/types.js';
 import type { Clock, Store } from '../state/store.js';
@@ -40,6 +41,8 @@ export interface RouterDependencies {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
   env?: NodeJS.ProcessEnv;
+  /** Prometheus counters (observability/metrics.ts); none when absent. */
+  metrics?: Metrics;
 }
 
 const DEFAULT_NUM_RETRIES = 2;
@@ -61,6 +64,7 @@ export class Router {
   private readonly cooldowns: Cooldowns;
   private readonly store: Store;
   private readonly limiter: Limiter;
+  private readonly metrics: Metrics | undefined;
   private readonly clock: Clock;
   private readonly sleep: NonNullable<RouterDependencies['sleep']>;
   private readonly random: () => number;
@@ -74,6 +78,7 @@ export class Router {
     this.table = new ModelTable(config, deps.env);
     this.store = deps.store;
     this.limiter = deps.limiter;
+    this.metrics = deps.metrics;
     this.clock = deps.clock ?? Date.now;
     this.sleep = deps.sleep ?? sleep;
     this.random = deps.random ?? Math.random;
@@ -106,14 +111,25 @@ export class Router {
     });
   }
 
+  /**
+   * The alias as a metrics label: the configured name, a wildcard's pattern
+   * (never the client's model string, so label values stay bounded), or ""
+   * for a model nothing serves.
+   */
+  metricAlias(model: string): string {
+    return this.table.resolve(model)?.deployments[0]?.config.modelName ?? '';
+  }
+
   complete(body: ChatBody, ctx: CallContext): Promise<Routed<Completion>> {
     return this.execute(body, ctx, false, (adapter, call) => adapter.complete(call), (completion) => completion.body.usage, (c) => c.headers);
   }
 
   async openStream(body: ChatBody, ctx: CallContext): Promise<Routed<ChatStream>> {
     let release: ((usage: unknown) => void) | undefined;
+    const opened = this.metrics === undefined ? 0 : performance.now();
     const routed = await this.execute(body, ctx, true, (adapter, call) => adapter.openStream(call), undefined, (s) => s.headers, (done) => (release = done));
     const stream = routed.result;
+    this.metrics?.firstTokenAfter(this.metricAlias(body.model), (performance.now() - opened) / 1000);
     // The rate-limit permit (a parallel slot, the tpm estimate) is held until the stream ends.
     return {
       ...routed,
@@ -143,9 +159,15 @@ export class Router {
     const plan = new FallbackPlan(body.model);
     let attempts = 0;
     let lastError: GatewayError | undefined;
+    const metrics = this.metrics;
+    let label: string | undefined; // the requested alias, for metrics
 
     for (let alias = plan.next(); alias !== undefined; alias = plan.next()) {
       const group = this.resolve(alias);
+      if (metrics !== undefined) {
+        if (label === undefined) label = group.deployments[0]!.config.modelName;
+        else metrics.fallback(label);
+      }
       const callable = group.deployments.filter((d) => !(d.adapter instanceof GatewayError));
       if (callable.length === 0) {
         lastError = group.deployments[0]!.adapter as GatewayError;
@@ -165,6 +187,7 @@ export class Router {
           const wait = soonest - this.clock();
           if (retries < this.numRetries && wait <= MAX_COOLDOWN_WAIT_MS && this.clock() + wait < deadline) {
             retries++;
+            metrics?.retry(label!);
             await this.sleep(Math.max(0, wait), ctx.signal);
             continue;
           }
@@ -188,12 +211,14 @@ export class Router {
         tried.add(deployment.id);
         attempts++;
         const outcome = await this.attempt(deployment, permit, body, ctx, stream, invoke, remaining);
+        metrics?.attempt(deployment.config.id, deployment.provider, outcome.ok ? 'ok' : outcome.error.code);
         if (outcome.ok) {
           const result = outcome.result;
           this.limiter.learn(deployment, headersOf(result));
           const finish = (usage: unknown) => {
             outcome.detach();
             const tokens = usageTokens(usage);
+            if (tokens !== undefined) metrics?.usage(deployment.config.id, tokens);
             void permit.release(tokens);
             // A stream stays in flight (least-busy) until it ends; its latency is the time to its first event.
             void this.store.callEnded(deployment.id, { latencyMs: outcome.latencyMs, tokens: tokens?.total_tokens ?? 0 });
@@ -205,11 +230,12 @@ export class Router {
 
         const error = outcome.error;
         const policy = failurePolicy(error);
-        await this.cooldowns.onFailure(deployment, error, policy);
+        if (await this.cooldowns.onFailure(deployment, error, policy)) metrics?.cooldown(deployment.config.id, error.code);
         lastError = this.withWindow(error, body, deployment);
         const others = healthy.some((d) => d.id !== deployment.id && !tried.has(d.id));
         if (policy.retry && retries < this.numRetries) {
           retries++;
+          metrics?.retry(label!);
           // Another healthy deployment answers at once; the same one only after a backoff,
           // and not at all when the provider asks for a longer wait than a client should sit through.
           if (others) continue;
@@ -222,7 +248,10 @@ export class Router {
             continue;
           }
         }
-        if (!policy.retry && policy.tryElsewhere && others) continue;
+        if (!policy.retry && policy.tryElsewhere && others) {
+          metrics?.retry(label!);
+          continue;
+        }
         plan.after(policy, this.fallbackLists(alias));
         break;
       }
@@ -369,7 +398,7 @@ function tooLong(deployment: Deployment, estimate: number, window: number, upstr
   });
 }
 
-function usageTokens(usage: unknown): { total_tokens?: number } | undefined {
+function usageTokens(usage: unknown): { total_tokens?: number; prompt_tokens?: number; completion_tokens?: number } | undefined {
   return typeof usage === 'object' && usage !== null ? (usage as { total_tokens?: number }) : undefined;
 }
 

@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
 import { Limiter } from '../limits/limiter.js';
 import { Router } from '../router/router.js';
-import { cacheStatus } from '../state/failover-store.js';
+import { cacheStatus, FailoverStore } from '../state/failover-store.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { Store } from '../state/store.js';
 import { createAuthenticator } from './auth.js';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
 export interface Gateway {
   server: Server;
   router: Router;
+  /** Stop taking new work: readiness turns 503 and responses close their connections; in-flight requests finish. */
+  drain(): void;
 }
 
 interface Route {
@@ -49,11 +52,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxWaitMs: (config.routerSettings.queueWaitSeconds ?? DEFAULT_QUEUE_WAIT_S) * 1000,
     maxQueue: config.routerSettings.maxQueueSize,
   });
-  const router = new Router(config, { store, limiter, env: options.env });
+  const metrics = new Metrics({
+    queueWaiting: () => limiter.waiting,
+    redisDegraded: store instanceof FailoverStore ? () => store.state === 'degraded' : undefined,
+  });
+  const router = new Router(config, { store, limiter, env: options.env, metrics });
   const authenticate = createAuthenticator(config.generalSettings.masterKey?.value);
   const bodyLimitMb = Number(config.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
   const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);
   const startedAt = Math.floor(Date.now() / 1000);
+  let draining = false;
 
   const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) } };
   const models: Route = { handlers: { GET: listModels(router, startedAt) } };
@@ -66,7 +74,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ['/health', { handlers: { GET: deploymentHealth(router) } }],
     ['/health/liveliness', alive],
     ['/health/liveness', alive],
-    ['/health/readiness', { handlers: { GET: readiness(version, () => cacheStatus(store)) } }],
+    ['/health/readiness', { handlers: { GET: readiness(version, () => cacheStatus(store), () => draining) } }],
+    ['/metrics', { handlers: { GET: serveMetrics(metrics) } }],
     ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
   ]);
 
@@ -91,6 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const clientId = req.headers['x-request-id'];
     const id = typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId) ? clientId : randomUUID();
     res.setHeader('x-request-id', id);
+    if (draining) res.setHeader('connection', 'close');
     if (options.workerId !== undefined) res.setHeader('x-switchyard-worker', options.workerId);
     const abort = new AbortController();
     // `close` before `finish` means the client went away: stop the upstream work too.
@@ -110,6 +120,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       ctx.error = sendError(res, err, id);
     } finally {
       const error = ctx.error;
+      if (routes.get(path) === chat) {
+        const alias = ctx.alias === undefined ? '' : router.metricAlias(ctx.alias);
+        // A client that went away is counted as nginx logs it: 499.
+        const gone = abort.signal.aborted && !res.writableFinished;
+        metrics.requestFinished(alias, gone ? 499 : res.statusCode, gone ? 'client_disconnected' : (error?.code ?? ''), ctx.stream === true, (performance.now() - ctx.startedAt) / 1000);
+      }
       if (error !== undefined && error.status >= 500) logger.warn(error.message, { request_id: id, code: error.code, path, cause: causeOf(error) });
       if (logger.enabled('debug')) {
         logger.debug('request', {
@@ -125,7 +141,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     void handle(req, res);
   });
-  return { server, router };
+  // Slow clients: headers must arrive within 20 s (slowloris); Node answers 408 and frees the socket.
+  server.headersTimeout = 20_000;
+  return { server, router, drain: () => void (draining = true) };
+}
+
+/** GET /metrics: Prometheus text, formatted only when scraped. */
+function serveMetrics(metrics: Metrics): Handler {
+  return async (_req, res) => {
+    const text = await metrics.render();
+    res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+    res.end(text);
+  };
 }
 
 /**

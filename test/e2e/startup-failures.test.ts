@@ -161,7 +161,7 @@ test('a port in use: exit 1 with port_in_use, the PID of the holder (Linux) and 
 });
 
 test('a --host that is not an address of this machine is host_not_available', async () => {
-  const run = await runCli(['--host', '203.0.113.7', '--port', '0']);
+  const run = await runCli(['--host', '203.0.113.7', '--port', '0', '--allow_no_auth']);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /error\[host_not_available\]/);
   assert.match(run.stderr, /203\.0\.113\.7/);

@@ -15,9 +15,12 @@ export const liveness: Handler = (_req, res) => sendJson(res, 200, "I'm alive!")
  * `cache` says where shared state lives: null (memory), 'redis', or 'redis
  * (degraded: local state)' while Redis is away — still 200: requests are served.
  */
-export function readiness(version: string, cache: () => string | null = () => null): Handler {
-  return (_req, res) =>
-    sendJson(res, 200, { status: 'healthy', db: 'Not connected', cache: cache(), litellm_version: null, switchyard_version: version, success_callbacks: [] });
+export function readiness(version: string, cache: () => string | null = () => null, draining: () => boolean = () => false): Handler {
+  return (_req, res) => {
+    // 503 while draining, so a load balancer stops sending before the process exits.
+    const status = draining() ? 'draining' : 'healthy';
+    sendJson(res, status === 'healthy' ? 200 : 503, { status, db: 'Not connected', cache: cache(), litellm_version: null, switchyard_version: version, success_callbacks: [] });
+  };
 }
 
 /**

@@ -1,0 +1,133 @@
+// Prometheus metrics, served at GET /metrics. One registry per gateway (never
+// prom-client's global one), so several gateways in one process — tests,
+// workers — do not collide.
+//
+// Cost when nobody scrapes: each event is a counter increment or a histogram
+// observation on label values the caller already holds; gauges (queue depth,
+// Redis state) are read only at scrape time, and text is formatted only then.
+//
+// Label values are bounded by the config and the error catalog: aliases are
+// configured names (a wildcard alias is its pattern, never the client's model
+// string), deployments their config id, codes catalog codes. No request ids.
+
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface MetricsSources {
+  /** Requests waiting for rate-limit capacity now (Limiter.waiting). */
+  queueWaiting?: () => number;
+  /** Set when a FailoverStore is in use: true while it serves from local state. */
+  redisDegraded?: () => boolean;
+  /** Node process metrics (CPU, memory, event loop, GC). Default true. */
+  processMetrics?: boolean;
+}
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const FIRST_TOKEN_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'alias' | 'status' | 'code'>;
+  private readonly duration: Histogram<'alias' | 'stream'>;
+  private readonly firstToken: Histogram<'alias'>;
+  private readonly attempts: Counter<'deployment' | 'provider' | 'outcome'>;
+  private readonly retries: Counter<'alias'>;
+  private readonly fallbacks: Counter<'alias'>;
+  private readonly cooldowns: Counter<'deployment' | 'reason'>;
+  private readonly tokens: Counter<'deployment' | 'direction'>;
+
+  constructor(sources: MetricsSources = {}) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'switchyard_requests_total', help: 'Chat completion requests, by alias ("" when nothing serves it), HTTP status (499: the client went away) and error code ("" on success).',
+      labelNames: ['alias', 'status', 'code'], registers,
+    });
+    this.duration = new Histogram({
+      name: 'switchyard_request_duration_seconds', help: 'Chat completion request duration, until the last byte (a stream: until it ended).',
+      labelNames: ['alias', 'stream'], buckets: DURATION_BUCKETS, registers,
+    });
+    this.firstToken = new Histogram({
+      name: 'switchyard_time_to_first_token_seconds', help: 'Streams: time until the upstream stream delivered its first event and was handed to the client.',
+      labelNames: ['alias'], buckets: FIRST_TOKEN_BUCKETS, registers,
+    });
+    this.attempts = new Counter({
+      name: 'switchyard_upstream_attempts_total', help: 'Upstream calls, by deployment, provider and outcome ("ok" or the error code).',
+      labelNames: ['deployment', 'provider', 'outcome'], registers,
+    });
+    this.retries = new Counter({
+      name: 'switchyard_retries_total', help: 'Times the router tried the same alias again (after a failed attempt or a cooldown wait), by requested alias.',
+      labelNames: ['alias'], registers,
+    });
+    this.fallbacks = new Counter({
+      name: 'switchyard_fallbacks_total', help: 'Fallback aliases tried, by requested alias.',
+      labelNames: ['alias'], registers,
+    });
+    this.cooldowns = new Counter({
+      name: 'switchyard_cooldowns_total', help: 'Deployments taken out of rotation, by deployment and the error code that caused it.',
+      labelNames: ['deployment', 'reason'], registers,
+    });
+    this.tokens = new Counter({
+      name: 'switchyard_tokens_total', help: 'Tokens as reported in upstream usage, by deployment and direction (in: prompt, out: completion).',
+      labelNames: ['deployment', 'direction'], registers,
+    });
+    const { queueWaiting, redisDegraded } = sources;
+    new Gauge({
+      name: 'switchyard_queue_waiting', help: 'Requests waiting for rate-limit capacity now.', registers,
+      collect() {
+        this.set(queueWaiting?.() ?? 0);
+      },
+    });
+    if (redisDegraded !== undefined) {
+      new Gauge({
+        name: 'switchyard_redis_degraded', help: '1 while Redis is unreachable and state is per instance, else 0.', registers,
+        collect() {
+          this.set(redisDegraded() ? 1 : 0);
+        },
+      });
+    }
+    if (sources.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A chat completion request ended (the response was fully sent, or failed). */
+  requestFinished(alias: string, status: number, code: string, stream: boolean, seconds: number): void {
+    this.requests.inc({ alias, status, code });
+    this.duration.observe({ alias, stream: stream ? 'true' : 'false' }, seconds);
+  }
+
+  /** A stream's first event arrived and the stream was handed to the client. */
+  firstTokenAfter(alias: string, seconds: number): void {
+    this.firstToken.observe({ alias }, seconds);
+  }
+
+  /** One upstream call ended: `outcome` is "ok" or the error's catalog code. */
+  attempt(deployment: string, provider: string, outcome: string): void {
+    this.attempts.inc({ deployment, provider, outcome });
+  }
+
+  retry(alias: string): void {
+    this.retries.inc({ alias });
+  }
+
+  fallback(alias: string): void {
+    this.fallbacks.inc({ alias });
+  }
+
+  cooldown(deployment: string, reason: string): void {
+    this.cooldowns.inc({ deployment, reason });
+  }
+
+  /** Usage reported by the provider (either side may be unknown). */
+  usage(deployment: string, usage: { prompt_tokens?: unknown; completion_tokens?: unknown }): void {
+    const { prompt_tokens: input, completion_tokens: output } = usage;
+    if (typeof input === 'number' && input > 0) this.tokens.inc({ deployment, direction: 'in' }, input);
+    if (typeof output === 'number' && output > 0) this.tokens.inc({ deployment, direction: 'out' }, output);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text (formatted only here, at scrape time). */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
