@@ -69,14 +69,15 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   const store = await openSharedState(config, logger, role.announce);
 
-  const { server, router, drain } = createGateway({ config, logger, version: VERSION, env, store, workerId: role.workerId });
+  const gateway = createGateway({ config, logger, version: VERSION, env, store, workerId: role.workerId });
+  const { server, drain } = gateway;
   server.once('error', (err: NodeJS.ErrnoException) => {
     void listenError(err, options.host, options.port).then(exitWith, exitWith);
   });
   server.listen(options.port, options.host, () => {
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    if (role.banner) process.stdout.write(startupBanner(VERSION, `http://${host}:${address.port}`, config, router));
+    if (role.banner) process.stdout.write(startupBanner(VERSION, `http://${host}:${address.port}`, config, gateway.router));
   });
 
   const shutdown = (signal: string) => {
@@ -90,6 +91,21 @@ export async function serve(options: ServeOptions): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // SIGHUP: read the config file again. A config that does not load is
+  // reported with its catalog error and the running one keeps serving.
+  process.on('SIGHUP', () => {
+    if (options.configPath === undefined) return;
+    try {
+      const next = loadConfig(options.configPath, { env });
+      gateway.reload(next);
+      logger.info('config reloaded', { file: next.file, aliases: gateway.router.table.aliases().length });
+      if (role.banner) process.stderr.write(formatStartupWarnings(next, env));
+    } catch (err) {
+      const error = err instanceof GatewayError ? explainConfigError(err, options.configPath) : err;
+      process.stderr.write(formatCliWarning(error instanceof GatewayError ? error : new GatewayError('internal_error', String(error)))
+        .replace(/^warning\[(\w+)\]: /, 'warning[$1]: config not reloaded, the running one keeps serving — '));
+    }
+  });
 }
 
 /**

@@ -103,4 +103,8 @@ export function superviseWorkers(count: number, logger: Logger, graceMs: number)
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Each worker reloads its own config.
+  process.on('SIGHUP', () => {
+    for (const worker of alive()) worker.process.kill('SIGHUP');
+  });
 }

@@ -33,9 +33,11 @@ export interface GatewayOptions {
 
 export interface Gateway {
   server: Server;
-  router: Router;
+  readonly router: Router;
   /** Stop taking new work: readiness turns 503 and responses close their connections; in-flight requests finish. */
   drain(): void;
+  /** Serve a new config from the next request on; requests in flight finish on the old one. */
+  reload(config: Config): void;
 }
 
 interface Route {
@@ -56,30 +58,40 @@ export function createGateway(options: GatewayOptions): Gateway {
     queueWaiting: () => limiter.waiting,
     redisDegraded: store instanceof FailoverStore ? () => store.state === 'degraded' : undefined,
   });
-  const router = new Router(config, { store, limiter, env: options.env, metrics });
-  const authenticate = createAuthenticator(config.generalSettings.masterKey?.value);
-  const bodyLimitMb = Number(config.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
-  const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);
   const startedAt = Math.floor(Date.now() / 1000);
   let draining = false;
 
-  const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) } };
-  const models: Route = { handlers: { GET: listModels(router, startedAt) } };
-  const alive: Route = { handlers: { GET: liveness }, public: true };
-  const routes: Map<string, Route> = new Map([
-    ['/v1/chat/completions', chat],
-    ['/chat/completions', chat],
-    ['/v1/models', models],
-    ['/models', models],
-    ['/health', { handlers: { GET: deploymentHealth(router) } }],
-    ['/health/liveliness', alive],
-    ['/health/liveness', alive],
-    ['/health/readiness', { handlers: { GET: readiness(version, () => cacheStatus(store), () => draining) } }],
-    ['/metrics', { handlers: { GET: serveMetrics(metrics) } }],
-    ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
-  ]);
+  /**
+   * Everything the config decides — aliases, routes, master key, body limit —
+   * in one value, so a reload swaps it in one assignment: a request in flight
+   * keeps the version it started with, the next one gets the new one. State
+   * (limits, cooldowns, metrics) lives outside and carries over.
+   */
+  const compile = (current: Config) => {
+    const router = new Router(current, { store, limiter, env: options.env, metrics });
+    const bodyLimitMb = Number(current.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
+    const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);
+    const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) } };
+    const models: Route = { handlers: { GET: listModels(router, startedAt) } };
+    const alive: Route = { handlers: { GET: liveness }, public: true };
+    const routes: Map<string, Route> = new Map([
+      ['/v1/chat/completions', chat],
+      ['/chat/completions', chat],
+      ['/v1/models', models],
+      ['/models', models],
+      ['/health', { handlers: { GET: deploymentHealth(router) } }],
+      ['/health/liveliness', alive],
+      ['/health/liveness', alive],
+      ['/health/readiness', { handlers: { GET: readiness(version, () => cacheStatus(store), () => draining) } }],
+      ['/metrics', { handlers: { GET: serveMetrics(metrics) } }],
+      ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
+    ]);
+    return { router, routes, chat, bodyLimitBytes, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
+  };
+  let compiled = compile(config);
 
   const findHandler = (method: string, path: string): { handler: Handler; public: boolean } => {
+    const { routes, router } = compiled;
     const route = routes.get(path);
     if (route === undefined) {
       const modelId = /^\/(?:v1\/)?models\/(.+)$/.exec(path)?.[1];
@@ -109,6 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort.signal };
     const path = pathOf(req.url ?? '/');
+    const { router, routes, chat, bodyLimitBytes, authenticate } = compiled;
     try {
       const { handler, public: isPublic } = findHandler(req.method ?? 'GET', path);
       if (!isPublic) authenticate(req.headers);
@@ -143,7 +156,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   // Slow clients: headers must arrive within 20 s (slowloris); Node answers 408 and frees the socket.
   server.headersTimeout = 20_000;
-  return { server, router, drain: () => void (draining = true) };
+  return {
+    server,
+    get router() {
+      return compiled.router;
+    },
+    drain: () => void (draining = true),
+    reload: (next) => void (compiled = compile(next)),
+  };
 }
 
 /** GET /metrics: Prometheus text, formatted only when scraped. */
