@@ -51,7 +51,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   } catch (err) {
     exitWith(err instanceof GatewayError && options.configPath !== undefined ? explainConfigError(err, options.configPath) : err);
   }
-  const logger = createLogger(logLevel(options, env));
+  const logger = createLogger(logLevel(options, env), undefined, process.stderr.isTTY === true);
   checkExposure(options, config);
 
   // Under --num_workers the primary says everything once and serves nothing (cli/workers.ts).

@@ -1,5 +1,5 @@
-// One JSON line per event on stderr. Small on purpose: the structured logging
-// issue replaces the sink; call sites stay as they are.
+// One JSON line per event on stderr (what log collectors parse), or a short
+// human line when stderr is a terminal. Secrets are dropped by field name.
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3, trace: 4 };
@@ -18,11 +18,13 @@ export interface Logger {
   trace(msg: string, fields?: LogFields): void;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line), pretty = false): Logger {
   const max = RANK[level];
   const emit = (at: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[at] > max) return;
-    write(JSON.stringify({ level: at, time: new Date().toISOString(), msg, ...redact(fields) }) + '\n');
+    const time = new Date().toISOString();
+    const safe = redact(fields);
+    write(pretty ? prettyLine(at, time, msg, safe) : JSON.stringify({ level: at, time, msg, ...safe }) + '\n');
   };
   return {
     level,
@@ -45,4 +47,14 @@ function redact(fields: LogFields | undefined): LogFields | undefined {
     }
   }
   return copy ?? fields;
+}
+
+/** `12:03:04 INFO  request status=200 alias=groq-70b ms=12.4`: for a person at a terminal. */
+function prettyLine(level: LogLevel, time: string, msg: string, fields: LogFields | undefined): string {
+  let line = `${time.slice(11, 19)} ${level.toUpperCase().padEnd(5)} ${msg}`;
+  for (const [key, value] of Object.entries(fields ?? {})) {
+    if (value === undefined) continue;
+    line += ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+  }
+  return line + '\n';
 }

@@ -140,11 +140,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         metrics.requestFinished(alias, gone ? 499 : res.statusCode, gone ? 'client_disconnected' : (error?.code ?? ''), ctx.stream === true, (performance.now() - ctx.startedAt) / 1000);
       }
       if (error !== undefined && error.status >= 500) logger.warn(error.message, { request_id: id, code: error.code, path, cause: causeOf(error) });
-      if (logger.enabled('debug')) {
-        logger.debug('request', {
+      // One line per chat request at info (per other request at debug); details grow with the level.
+      const isChat = routes.get(path) === chat;
+      if (logger.enabled(isChat ? 'info' : 'debug')) {
+        const detailed = logger.enabled('debug');
+        (isChat ? logger.info : logger.debug)('request', {
           request_id: id, method: req.method, path, status: res.statusCode, alias: ctx.alias, deployment: ctx.deployment,
-          provider: ctx.provider, upstream_model: ctx.upstreamModel, attempts: ctx.attempts, stream: ctx.stream,
-          error_code: ctx.error?.code, ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+          attempts: ctx.attempts, stream: ctx.stream, error_code: ctx.error?.code, tokens: ctx.tokens,
+          ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+          ...(detailed ? { provider: ctx.provider, upstream_model: ctx.upstreamModel } : {}),
           ...(logger.enabled('trace') ? { upstream_rate_limit: ctx.upstreamRateLimit, user_agent: req.headers['user-agent'] } : {}),
         });
       }

@@ -17,6 +17,8 @@ export interface RequestContext {
   /** The error the client was told about, for the log. */
   error?: GatewayError;
   stream?: boolean;
+  /** Total tokens the provider reported, when it did. */
+  tokens?: number;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void> | void;

@@ -75,3 +75,23 @@ general_settings: { master_key: "${MASTER}" }
   }
   await groq.close();
 });
+
+test('by default, one JSON line per chat request at info: alias, deployment, status, tokens, latency — no provider details, no key', async () => {
+  const gateway = await startGateway({ config: 'model_list:\n  - model_name: demo\n    litellm_params: { model: mock/demo }\n' });
+  try {
+    await fetch(`${gateway.baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'demo', messages: [{ role: 'user', content: 'hi' }] }) });
+    await fetch(`${gateway.url}/health/liveliness`);
+    const log = await gateway.waitForStderr(/"msg":"request"/);
+    const lines = log.split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l));
+    assert.equal(lines.length, 1, 'health checks are not logged at info');
+    assert.equal(lines[0].level, 'info');
+    assert.equal(lines[0].alias, 'demo');
+    assert.equal(lines[0].deployment, 'demo#0');
+    assert.equal(lines[0].status, 200);
+    assert.ok(lines[0].tokens > 0);
+    assert.ok(typeof lines[0].ms === 'number');
+    assert.equal(lines[0].provider, undefined);
+  } finally {
+    await gateway.stop();
+  }
+});

@@ -22,6 +22,7 @@ export function chatCompletions(router: Router, bodyLimitBytes: number): Handler
     if (!ctx.stream) {
       const routed = await router.complete(body, call);
       sendJson(res, 200, routed.result.body, gatewayHeaders(routed, ctx));
+      ctx.tokens = (routed.result.body.usage as { total_tokens?: number } | undefined)?.total_tokens;
       return;
     }
 
@@ -31,6 +32,7 @@ export function chatCompletions(router: Router, bodyLimitBytes: number): Handler
     try {
       await routed.result.pipe(writer);
       writer.end();
+      ctx.tokens = routed.result.usage()?.total_tokens;
     } catch (err) {
       if (ctx.signal.aborted) return; // the client left; nobody to tell
       ctx.error = toGatewayError(err);
