@@ -4,7 +4,7 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { createLogger, type Logger, type LogLevel } from '../observability/logger.js';
+import { bufferedStderr, createLogger, type Logger, type LogLevel } from '../observability/logger.js';
 import { closeAllPools } from '../providers/upstream-pool.js';
 import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
@@ -51,7 +51,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   } catch (err) {
     exitWith(err instanceof GatewayError && options.configPath !== undefined ? explainConfigError(err, options.configPath) : err);
   }
-  const logger = createLogger(logLevel(options, env), undefined, process.stderr.isTTY === true);
+  const logger = createLogger(logLevel(options, env), bufferedStderr(), process.stderr.isTTY === true);
   checkExposure(options, config);
 
   // Under --num_workers the primary says everything once and serves nothing (cli/workers.ts).

@@ -1,6 +1,8 @@
 // One JSON line per event on stderr (what log collectors parse), or a short
 // human line when stderr is a terminal. Secrets are dropped by field name.
 
+import { writeSync } from 'node:fs';
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3, trace: 4 };
 /** Field names whose values are never written, whatever the level. */
@@ -16,6 +18,31 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   debug(msg: string, fields?: LogFields): void;
   trace(msg: string, fields?: LogFields): void;
+}
+
+/**
+ * Lines are gathered and written every 50 ms (or per 64 KB): one write per
+ * request would cost a system call each on the hot path. The rest is written
+ * synchronously on exit, so nothing logged is lost.
+ */
+export function bufferedStderr(flushMs = 50, maxBuffered = 64 * 1024): (line: string) => void {
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending === '') return;
+    const out = pending;
+    pending = '';
+    process.stderr.write(out);
+  };
+  process.once('exit', () => {
+    if (pending !== '') writeSync(2, pending);
+  });
+  return (line) => {
+    pending += line;
+    if (pending.length >= maxBuffered) flush();
+    else timer ??= setTimeout(flush, flushMs).unref();
+  };
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line), pretty = false): Logger {
