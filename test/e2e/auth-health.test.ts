@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
+import { groqEntry } from '../helpers/config.js';
 import { startGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { MOCK_KEYS, startMockUpstream, type MockUpstream } from '../mock-providers/openai-compatible.js';
 
@@ -20,12 +21,7 @@ before(async () => {
     cwd,
     config: `
 model_list:
-  - model_name: groq-70b
-    litellm_params:
-      model: groq/llama-3.3-70b-versatile
-      api_key: os.environ/GROQ_API_KEY
-      api_base: ${groq.baseUrl}
-  - model_name: retired
+${groqEntry('groq-70b', groq)}  - model_name: retired
     litellm_params:
       model: groq/mixtral-8x7b-32768
       api_base: ${groq.baseUrl}

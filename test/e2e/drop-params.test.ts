@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { groqEntry } from '../helpers/config.js';
 import { startGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { MOCK_KEYS, startMockUpstream, type MockUpstream } from '../mock-providers/openai-compatible.js';
 
@@ -12,9 +13,7 @@ before(async () => {
   gateway = await startGateway({
     config: `
 model_list:
-  - model_name: groq-70b
-    litellm_params: { model: groq/llama-3.3-70b-versatile, api_base: "${groq.baseUrl}" }
-litellm_settings:
+${groqEntry('groq-70b', groq)}litellm_settings:
   drop_params: true
 `,
     env: { GROQ_API_KEY: MOCK_KEYS.groq },

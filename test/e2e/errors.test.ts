@@ -2,6 +2,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import OpenAI from 'openai';
+import { groqEntry } from '../helpers/config.js';
 import { startGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { MOCK_KEYS, startMockUpstream, type MockUpstream } from '../mock-providers/openai-compatible.js';
 
@@ -19,28 +20,12 @@ before(async () => {
   gateway = await startGateway({
     config: `
 model_list:
-  - model_name: groq-70b
-    litellm_params:
-      model: groq/llama-3.3-70b-versatile
-      api_key: os.environ/GROQ_API_KEY
-      api_base: ${groq.baseUrl}
-      stream_timeout: 1
-  - model_name: groq-badkey
-    litellm_params:
-      model: groq/llama-3.3-70b-versatile
-      api_key: os.environ/GROQ_WRONG_KEY
-      api_base: ${groq.baseUrl}
-  - model_name: not-tls
+${groqEntry('groq-70b', groq, { stream_timeout: 1 })}${groqEntry('groq-badkey', groq, { api_key: 'os.environ/GROQ_WRONG_KEY' })}  - model_name: not-tls
     litellm_params:
       model: openai/gpt-4o
       api_key: sk-unused-but-long-enough-1234
       api_base: https://127.0.0.1:${groq.port}/v1
-  - model_name: slow-stream
-    litellm_params:
-      model: groq/llama-3.3-70b-versatile
-      api_key: os.environ/GROQ_API_KEY
-      api_base: ${slowGroq.baseUrl}
-  - model_name: bedrock-claude
+${groqEntry('slow-stream', slowGroq)}  - model_name: bedrock-claude
     litellm_params:
       model: bedrock/anthropic.claude-3-sonnet
   - model_name: dead

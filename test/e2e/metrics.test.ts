@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { groqEntry } from '../helpers/config.js';
 import { startGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { MOCK_KEYS, startMockUpstream, type MockUpstream } from '../mock-providers/openai-compatible.js';
 
@@ -14,17 +15,7 @@ before(async () => {
   gateway = await startGateway({
     config: `
 model_list:
-  - model_name: groq-70b
-    litellm_params:
-      model: groq/llama-3.3-70b-versatile
-      api_key: os.environ/GROQ_API_KEY
-      api_base: ${groq.baseUrl}
-  - model_name: groq/*
-    litellm_params:
-      model: groq/*
-      api_key: os.environ/GROQ_API_KEY
-      api_base: ${groq.baseUrl}
-general_settings:
+${groqEntry('groq-70b', groq)}${groqEntry('groq/*', groq, {}, 'groq/*')}general_settings:
   master_key: ${MASTER}
 `,
     env: { GROQ_API_KEY: MOCK_KEYS.groq },

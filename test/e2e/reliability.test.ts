@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
+import { groqEntry } from '../helpers/config.js';
 import { startGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { MOCK_KEYS, startMockUpstream, type MockUpstream } from '../mock-providers/openai-compatible.js';
 
@@ -30,8 +31,6 @@ async function chat(gateway: GatewayProcess, model: string, extra: Record<string
   return { status: res.statusCode, headers: res.headers, text, json: text.startsWith('{') ? JSON.parse(text) : undefined, ms: Date.now() - started };
 }
 
-const deployment = (alias: string, mock: MockUpstream, extra = '') =>
-  `  - model_name: ${alias}\n    litellm_params: { model: groq/llama-3.3-70b-versatile, api_base: "${mock.baseUrl}", api_key: os.environ/GROQ_API_KEY${extra} }\n`;
 const env = { GROQ_API_KEY: MOCK_KEYS.groq, BAD_KEY: 'gsk_revoked_' + 'x'.repeat(32) };
 
 describe('one group of three deployments (key rotation)', () => {
@@ -39,8 +38,8 @@ describe('one group of three deployments (key rotation)', () => {
   before(async () => {
     gateway = await startGateway({
       env,
-      config: `model_list:\n${deployment('groq-70b', a)}${deployment('groq-70b', b)}` +
-        `  - model_name: groq-70b\n    litellm_params: { model: groq/llama-3.3-70b-versatile, api_base: "${c.baseUrl}", api_key: os.environ/BAD_KEY }\n` +
+      config: `model_list:\n${groqEntry('groq-70b', a)}${groqEntry('groq-70b', b)}` +
+        groqEntry('groq-70b', c, { api_key: 'os.environ/BAD_KEY' }) +
         `router_settings: { num_retries: 2, allowed_fails: 1, cooldown_time: 30 }\n`,
     });
   });
@@ -78,7 +77,7 @@ describe('a single deployment', () => {
   before(async () => {
     gateway = await startGateway({
       env,
-      config: `model_list:\n${deployment('solo', a, ', timeout: 1')}${deployment('solo-stream', b)}` +
+      config: `model_list:\n${groqEntry('solo', a, { timeout: 1 })}${groqEntry('solo-stream', b)}` +
         `router_settings: { num_retries: 2, allowed_fails: 5, cooldown_time: 1 }\n`,
     });
   });
@@ -133,7 +132,7 @@ describe('fallbacks', () => {
   before(async () => {
     gateway = await startGateway({
       env,
-      config: `model_list:\n${deployment('primary', a)}${deployment('backup', b)}${deployment('small-window', c)}    model_info: { max_input_tokens: 50 }\n${deployment('big-window', b)}` +
+      config: `model_list:\n${groqEntry('primary', a)}${groqEntry('backup', b)}${groqEntry('small-window', c)}    model_info: { max_input_tokens: 50 }\n${groqEntry('big-window', b)}` +
         `litellm_settings:\n  num_retries: 0\n  fallbacks: [{"primary": ["backup"]}]\n  context_window_fallbacks: [{"small-window": ["big-window"]}]\n`,
     });
   });
@@ -160,7 +159,7 @@ describe('rate limits', () => {
   before(async () => {
     gateway = await startGateway({
       env,
-      config: `model_list:\n${deployment('limited', a, ', rpm: 5')}router_settings: { queue_wait_seconds: 0.5 }\n`,
+      config: `model_list:\n${groqEntry('limited', a, { rpm: 5 })}router_settings: { queue_wait_seconds: 0.5 }\n`,
     });
   });
   after(() => gateway.stop());
@@ -185,7 +184,7 @@ describe('nothing healthy', () => {
   before(async () => {
     gateway = await startGateway({
       env,
-      config: `model_list:\n${deployment('down', a)}${deployment('down', b)}router_settings: { num_retries: 1, allowed_fails: 0, cooldown_time: 60 }\n`,
+      config: `model_list:\n${groqEntry('down', a)}${groqEntry('down', b)}router_settings: { num_retries: 1, allowed_fails: 0, cooldown_time: 60 }\n`,
     });
   });
   after(() => gateway.stop());
@@ -209,7 +208,7 @@ describe('queue bounds', () => {
   before(async () => {
     gateway = await startGateway({
       env,
-      config: `model_list:\n${deployment('tight', a, ', max_parallel_requests: 1')}router_settings: { queue_wait_seconds: 3, max_queue_size: 1 }\n`,
+      config: `model_list:\n${groqEntry('tight', a, { max_parallel_requests: 1 })}router_settings: { queue_wait_seconds: 3, max_queue_size: 1 }\n`,
     });
   });
   after(() => gateway.stop());
