@@ -13,7 +13,9 @@ import { createAuthenticator } from './auth.js';
 import type { Handler, RequestContext } from './context.js';
 import { chatCompletions } from './handlers/chat-completions.js';
 import { deploymentHealth, liveness, readiness } from './handlers/health.js';
+import { countTokens, messages } from './handlers/messages.js';
 import { listModels, retrieveModel } from './handlers/models.js';
+import { sendAnthropicError } from './messages/errors.js';
 import { sendError, sendJson } from './respond.js';
 
 const DEFAULT_BODY_LIMIT_MB = 32;
@@ -44,6 +46,8 @@ interface Route {
   handlers: Partial<Record<string, Handler>>;
   /** Liveness must answer even when a master key is set (orchestrators probe it without one). */
   public?: boolean;
+  /** Model traffic: logged at info and counted in the request metrics. */
+  chat?: boolean;
 }
 
 /** The node:http server: routing, request ids, authentication and the single error exit. */
@@ -71,12 +75,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     const router = new Router(current, { store, limiter, env: options.env, metrics });
     const bodyLimitMb = Number(current.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
     const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);
-    const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) } };
+    const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) }, chat: true };
     const models: Route = { handlers: { GET: listModels(router, startedAt) } };
     const alive: Route = { handlers: { GET: liveness }, public: true };
     const routes: Map<string, Route> = new Map([
       ['/v1/chat/completions', chat],
       ['/chat/completions', chat],
+      // Anthropic SDKs and Claude Code append /v1/messages to a base URL without /v1.
+      ['/v1/messages', { handlers: { POST: messages(router, bodyLimitBytes, current.litellmSettings.dropParams) }, chat: true }],
+      ['/v1/messages/count_tokens', { handlers: { POST: countTokens(router, bodyLimitBytes) } }],
       ['/v1/models', models],
       ['/models', models],
       ['/health', { handlers: { GET: deploymentHealth(router) } }],
@@ -86,7 +93,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ['/metrics', { handlers: { GET: serveMetrics(metrics) } }],
       ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
     ]);
-    return { router, routes, chat, bodyLimitBytes, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
+    return { router, routes, bodyLimitBytes, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
   };
   let compiled = compile(config);
 
@@ -121,7 +128,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort.signal };
     const path = pathOf(req.url ?? '/');
-    const { router, routes, chat, bodyLimitBytes, authenticate } = compiled;
+    const { router, routes, bodyLimitBytes, authenticate } = compiled;
+    const anthropic = isAnthropicPath(path);
+    if (anthropic) res.setHeader('request-id', id);
     try {
       const { handler, public: isPublic } = findHandler(req.method ?? 'GET', path);
       if (!isPublic) authenticate(req.headers);
@@ -130,10 +139,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (abort.signal.aborted) return;
       if (err instanceof GatewayError && err.code === 'body_too_large') discardRest(req, bodyLimitBytes * 2);
       if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
-      ctx.error = sendError(res, err, id);
+      ctx.error = (anthropic ? sendAnthropicError : sendError)(res, err, id);
     } finally {
       const error = ctx.error;
-      if (routes.get(path) === chat) {
+      const isChat = routes.get(path)?.chat === true;
+      if (isChat) {
         const alias = ctx.alias === undefined ? '' : router.metricAlias(ctx.alias);
         // A client that went away is counted as nginx logs it: 499.
         const gone = abort.signal.aborted && !res.writableFinished;
@@ -141,7 +151,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       if (error !== undefined && error.status >= 500) logger.warn(error.message, { request_id: id, code: error.code, path, cause: causeOf(error) });
       // One line per chat request at info (per other request at debug); details grow with the level.
-      const isChat = routes.get(path) === chat;
       if (logger.enabled(isChat ? 'info' : 'debug')) {
         const detailed = logger.enabled('debug');
         (isChat ? logger.info : logger.debug)('request', {
@@ -200,6 +209,14 @@ function decodePathPart(part: string): string {
   } catch {
     return part;
   }
+}
+
+/**
+ * Anthropic's API, answered in its error envelope and with its `request-id`
+ * header — also for failures before a handler runs (auth, unknown sub-path).
+ */
+function isAnthropicPath(path: string): boolean {
+  return path === '/v1/messages' || path.startsWith('/v1/messages/');
 }
 
 function pathOf(url: string): string {

@@ -35,7 +35,8 @@ function invalid(param: string, message: string): GatewayError {
   return new GatewayError('invalid_request', message, { param: param || null });
 }
 
-function describe(value: unknown): string {
+/** A value as a message shows it: its type, and short strings and numbers themselves. */
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;

@@ -28,9 +28,18 @@ export class SseWriter implements SseSink {
   }
 
   send(data: string): Promise<void> | undefined {
+    return this.write(`data: ${data}\n\n`);
+  }
+
+  /** A named event (`event:` line first), as Anthropic's streams are written. */
+  event(name: string, data: string): Promise<void> | undefined {
+    return this.write(`event: ${name}\ndata: ${data}\n\n`);
+  }
+
+  private write(frame: string): Promise<void> | undefined {
     if (this.res.destroyed) return undefined;
     this.coalesce();
-    if (this.res.write(`data: ${data}\n\n`)) return undefined;
+    if (this.res.write(frame)) return undefined;
     this.drained ??= new Promise<void>((resolve) => {
       const done = () => {
         this.drained = undefined;
@@ -62,6 +71,12 @@ export class SseWriter implements SseSink {
   fail(error: GatewayError, requestId: string): void {
     if (this.res.destroyed) return;
     this.res.end(`data: ${JSON.stringify(errorEnvelope(error, requestId))}\n\n`);
+  }
+
+  /** A failure after an Anthropic stream began: its `error` event ends the response (the SDKs throw on it). */
+  failWithEvent(name: string, data: string): void {
+    if (this.res.destroyed) return;
+    this.res.end(`event: ${name}\ndata: ${data}\n\n`);
   }
 
   end(): void {

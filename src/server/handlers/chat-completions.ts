@@ -1,9 +1,9 @@
-import type { UpstreamHeaders } from '../../providers/types.js';
-import type { Router, Routed } from '../../router/router.js';
+import type { Router } from '../../router/router.js';
 import { toGatewayError } from '../../errors/envelope.js';
 import { readJsonBody } from '../body.js';
 import { parseChatBody } from '../chat-request.js';
-import type { Handler, RequestContext } from '../context.js';
+import type { Handler } from '../context.js';
+import { gatewayHeaders } from '../gateway-headers.js';
 import { sendJson } from '../respond.js';
 import { SseWriter } from '../sse.js';
 
@@ -39,28 +39,4 @@ export function chatCompletions(router: Router, bodyLimitBytes: number): Handler
       writer.fail(ctx.error, ctx.id);
     }
   };
-}
-
-/** LiteLLM's response header names, so tools built for it keep working. */
-function gatewayHeaders(routed: Routed<{ headers: UpstreamHeaders }>, ctx: RequestContext): Record<string, string> {
-  ctx.deployment = routed.deployment.id;
-  ctx.attempts = routed.attempts;
-  ctx.provider = routed.deployment.provider;
-  ctx.upstreamModel = routed.deployment.upstreamModel;
-  ctx.upstreamRateLimit = rateLimitHeaders(routed.result.headers);
-  return {
-    'x-litellm-model-group': routed.deployment.alias,
-    'x-litellm-model-id': routed.deployment.id,
-    'x-litellm-attempted-retries': String(routed.attempts - 1),
-    'x-litellm-attempted-fallbacks': String(routed.fallbacks),
-  };
-}
-
-function rateLimitHeaders(headers: UpstreamHeaders): Record<string, string> | undefined {
-  let found: Record<string, string> | undefined;
-  for (const name of ['x-ratelimit-remaining-requests', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
-    const value = headers[name];
-    if (typeof value === 'string') (found ??= {})[name.slice('x-ratelimit-'.length)] = value;
-  }
-  return found;
 }

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../../errors/gateway-error.js';
+
+// OpenAI chat.completion → Anthropic `message` (provider-wire-formats.md §3.1, §3.4).
+
+export type StopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal';
+
+/**
+ * OpenAI says why it stopped, not which stop sequence matched, so a stop is
+ * always `end_turn` (with `stop_sequence: null`). Some servers finish with
+ * "stop" beside tool calls: the client must still run them, so that is `tool_use`.
+ */
+export function stopReasonOf(finishReason: unknown, calledTools: boolean): StopReason {
+  switch (finishReason) {
+    case 'length':
+      return 'max_tokens';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_use';
+    case 'content_filter':
+      return 'refusal';
+    default:
+      return calledTools ? 'tool_use' : 'end_turn';
+  }
+}
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** Anthropic counts cached prompt tokens apart: input_tokens + cache_read_input_tokens = OpenAI's prompt_tokens. */
+export function usageOf(usage: unknown): AnthropicUsage {
+  const u = (typeof usage === 'object' && usage !== null ? usage : {}) as Record<string, unknown>;
+  const prompt = count(u.prompt_tokens);
+  const details = u.prompt_tokens_details as Record<string, unknown> | null | undefined;
+  const cached = Math.min(prompt, count(details?.cached_tokens));
+  return { input_tokens: prompt - cached, output_tokens: count(u.completion_tokens), cache_creation_input_tokens: 0, cache_read_input_tokens: cached };
+}
+
+/** `chatcmpl-abc` → `msg_abc`: traceable to the upstream answer, shaped like Anthropic's ids. */
+export function messageIdOf(upstreamId: unknown): string {
+  if (typeof upstreamId !== 'string' || upstreamId === '') return `msg_${randomUUID().replaceAll('-', '')}`;
+  return `msg_${upstreamId.replace(/^chatcmpl-/, '')}`;
+}
+
+/** A tool call without an id (some local servers) still needs one Anthropic clients can answer. */
+export function toolUseIdOf(id: unknown): string {
+  return typeof id === 'string' && id !== '' ? id : `toolu_${randomUUID().replaceAll('-', '')}`;
+}
+
+/** `alias` is the model the client asked for: the upstream model id is in `x-litellm-model-id`. */
+export function toAnthropicMessage(completion: Record<string, unknown>, alias: string): Record<string, unknown> {
+  const choice = (Array.isArray(completion.choices) ? completion.choices[0] : undefined) as Record<string, unknown> | undefined;
+  const message = (choice?.message ?? {}) as Record<string, unknown>;
+  const content: Array<Record<string, unknown>> = [];
+  const text = typeof message.content === 'string' ? message.content : '';
+  if (text !== '') content.push({ type: 'text', text });
+  const toolCalls = Array.isArray(message.tool_calls) ? (message.tool_calls as Array<Record<string, unknown>>) : [];
+  for (const call of toolCalls) {
+    const fn = (call.function ?? {}) as Record<string, unknown>;
+    const name = typeof fn.name === 'string' ? fn.name : '';
+    content.push({ type: 'tool_use', id: toolUseIdOf(call.id), name, input: parseArguments(fn.arguments, name) });
+  }
+  if (content.length === 0 && typeof message.refusal === 'string') content.push({ type: 'text', text: message.refusal });
+  return {
+    id: messageIdOf(completion.id),
+    type: 'message',
+    role: 'assistant',
+    model: alias,
+    content,
+    stop_reason: stopReasonOf(choice?.finish_reason, toolCalls.length > 0),
+    stop_sequence: null,
+    usage: usageOf(completion.usage),
+  };
+}
+
+/**
+ * Anthropic promises `input` is an object. Arguments that are not a JSON object
+ * are a model-output failure (the same request may well succeed again), not
+ * something to paper over with `{}`: the client would run the tool without them.
+ */
+function parseArguments(args: unknown, tool: string): Record<string, unknown> {
+  if (args === undefined || args === null || args === '') return {};
+  if (typeof args === 'object' && !Array.isArray(args)) return args as Record<string, unknown>;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(args));
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  const shown = String(args);
+  throw new GatewayError('upstream_generation_failed', `The model called the tool "${tool}" with arguments that are not a JSON object (${JSON.stringify(shown.length > 80 ? shown.slice(0, 80) + '…' : shown)}), which Anthropic clients cannot use.`, {
+    details: { tool },
+  });
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
