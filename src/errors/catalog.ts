@@ -67,12 +67,12 @@ export const CATALOG = {
     status: 400, type: 'invalid_request_error', retryable: false, surface: 'http',
     title: 'A request field is missing or has the wrong type',
     cause: 'A field Switchyard needs (`model`, `messages`, `stream`, …) is missing or is not of the expected type; `param` names it.',
-    fix: 'Fix the field named in `param` (see the OpenAI chat completions reference).',
+    fix: 'Fix the field named in `param` (see the OpenAI chat completions or the Anthropic Messages reference).',
   }),
   unsupported_param: entry({
     status: 400, type: 'invalid_request_error', retryable: false, surface: 'http',
     title: 'The provider does not accept a parameter of this request',
-    cause: 'The request uses a parameter the chosen provider rejects (Groq: `logprobs`, `logit_bias`, `top_logprobs`, `n` other than 1, `messages[].name`).',
+    cause: 'The request uses a parameter the chosen provider rejects (Groq: `logprobs`, `logit_bias`, `top_logprobs`, `n` other than 1, `messages[].name`), or, on /v1/messages, an Anthropic feature an OpenAI-compatible provider cannot honour (`top_k`, `thinking`, server tools, `document` blocks).',
     fix: 'Remove the parameter named in `param`, or set `litellm_settings.drop_params: true` to drop such parameters silently.',
     steps: [
       { text: 'Remove the parameter named in `param` from the request.' },
@@ -89,7 +89,7 @@ export const CATALOG = {
     status: 404, type: 'not_found_error', retryable: false, surface: 'http',
     title: 'No such endpoint',
     cause: 'The URL is not one Switchyard serves; most often the client\'s base URL lacks `/v1` or has it twice.',
-    fix: 'Use /v1/chat/completions, /v1/models or /health; the base URL should end in /v1.',
+    fix: 'Use /v1/chat/completions, /v1/messages, /v1/models or /health; an OpenAI client\'s base URL ends in /v1, an Anthropic client\'s does not.',
   }),
   method_not_allowed: entry({
     status: 405, type: 'invalid_request_error', retryable: false, surface: 'http',

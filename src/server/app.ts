@@ -103,7 +103,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (route === undefined) {
       const modelId = /^\/(?:v1\/)?models\/(.+)$/.exec(path)?.[1];
       if (modelId !== undefined && method === 'GET') return { handler: retrieveModel(router, startedAt, decodePathPart(modelId)), public: false };
-      throw new GatewayError('route_not_found', `${method} ${path} is not a Switchyard endpoint. OpenAI clients need the base URL http://<host>:<port>/v1.`, {
+      // Anthropic SDKs append /v1/messages themselves: their base URL has no /v1.
+      const baseUrlHint = path.endsWith('/messages') || path.includes('/messages/')
+        ? 'Anthropic clients (Claude Code, the Anthropic SDKs) need the base URL http://<host>:<port>, without /v1.'
+        : 'OpenAI clients need the base URL http://<host>:<port>/v1.';
+      throw new GatewayError('route_not_found', `${method} ${path} is not a Switchyard endpoint. ${baseUrlHint}`, {
         details: { path },
       });
     }
