@@ -23,7 +23,7 @@ export function startupBanner(version: string, url: string, config: Config, rout
   }
   const width = Math.max(0, ...rows.map((row) => row.alias.length));
   const lines = [
-    `Switchyard ${version} listening on ${url}  (OpenAI base URL: ${url}/v1)`,
+    `Switchyard ${version} listening on ${url}  (OpenAI base URL: ${url}/v1, Anthropic: ${url})`,
     `  config    ${config.file ?? 'built-in default (no --config given)'}`,
     ...rows.map((row, i) => `${i === 0 ? '  aliases   ' : '            '}${row.alias.padEnd(width)}  → ${row.model}${row.problem}`),
   ];

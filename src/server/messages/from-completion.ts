@@ -33,10 +33,9 @@ export interface AnthropicUsage {
 
 /** Anthropic counts cached prompt tokens apart: input_tokens + cache_read_input_tokens = OpenAI's prompt_tokens. */
 export function usageOf(usage: unknown): AnthropicUsage {
-  const u = (typeof usage === 'object' && usage !== null ? usage : {}) as Record<string, unknown>;
+  const u = objectOr(usage);
   const prompt = count(u.prompt_tokens);
-  const details = u.prompt_tokens_details as Record<string, unknown> | null | undefined;
-  const cached = Math.min(prompt, count(details?.cached_tokens));
+  const cached = Math.min(prompt, count(objectOr(u.prompt_tokens_details).cached_tokens));
   return { input_tokens: prompt - cached, output_tokens: count(u.completion_tokens), cache_creation_input_tokens: 0, cache_read_input_tokens: cached };
 }
 
@@ -53,14 +52,14 @@ export function toolUseIdOf(id: unknown): string {
 
 /** `alias` is the model the client asked for: the upstream model id is in `x-litellm-model-id`. */
 export function toAnthropicMessage(completion: Record<string, unknown>, alias: string): Record<string, unknown> {
-  const choice = (Array.isArray(completion.choices) ? completion.choices[0] : undefined) as Record<string, unknown> | undefined;
-  const message = (choice?.message ?? {}) as Record<string, unknown>;
+  const choice = objectOr(Array.isArray(completion.choices) ? completion.choices[0] : undefined);
+  const message = objectOr(choice.message);
   const content: Array<Record<string, unknown>> = [];
   const text = typeof message.content === 'string' ? message.content : '';
   if (text !== '') content.push({ type: 'text', text });
-  const toolCalls = Array.isArray(message.tool_calls) ? (message.tool_calls as Array<Record<string, unknown>>) : [];
+  const toolCalls = Array.isArray(message.tool_calls) ? (message.tool_calls as unknown[]).map(objectOr) : [];
   for (const call of toolCalls) {
-    const fn = (call.function ?? {}) as Record<string, unknown>;
+    const fn = objectOr(call.function);
     const name = typeof fn.name === 'string' ? fn.name : '';
     content.push({ type: 'tool_use', id: toolUseIdOf(call.id), name, input: parseArguments(fn.arguments, name) });
   }
@@ -71,7 +70,7 @@ export function toAnthropicMessage(completion: Record<string, unknown>, alias: s
     role: 'assistant',
     model: alias,
     content,
-    stop_reason: stopReasonOf(choice?.finish_reason, toolCalls.length > 0),
+    stop_reason: stopReasonOf(choice.finish_reason, toolCalls.length > 0),
     stop_sequence: null,
     usage: usageOf(completion.usage),
   };
@@ -96,6 +95,11 @@ function parseArguments(args: unknown, tool: string): Record<string, unknown> {
   throw new GatewayError('upstream_generation_failed', `The model called the tool "${tool}" with arguments that are not a JSON object (${JSON.stringify(shown.length > 80 ? shown.slice(0, 80) + '…' : shown)}), which Anthropic clients cannot use.`, {
     details: { tool },
   });
+}
+
+/** Upstream JSON is the provider's: anything that is not an object reads as an empty one. */
+function objectOr(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 function count(value: unknown): number {

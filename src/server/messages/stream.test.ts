@@ -105,3 +105,10 @@ test('backpressure: the writer returns the sink\'s promise', () => {
   const { sink: fast } = recorder(false);
   assert.equal(new AnthropicStreamWriter(fast, 'a').send(chunk({ content: 'x' })), undefined);
 });
+
+test('odd upstream chunks (null entries, no choices) are skipped, not a crash', () => {
+  const { sink, names } = recorder();
+  const writer = new AnthropicStreamWriter(sink, 'a');
+  for (const data of ['null', JSON.stringify({ ...base, choices: [null] }), JSON.stringify({ ...base, choices: [{ delta: { tool_calls: [null, { index: 0, function: { name: 7 } }] } }] }), '[DONE]']) writer.send(data);
+  assert.deepEqual(names(), ['message_start', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop']);
+});

@@ -42,14 +42,15 @@ export class AnthropicStreamWriter implements SseSink {
       return this.wait;
     }
     // The relay already refused chunks that are not JSON.
-    const chunk = JSON.parse(data) as Record<string, any>;
+    const chunk = JSON.parse(data) as Record<string, any> | null;
+    if (typeof chunk !== 'object' || chunk === null) return undefined;
     if (!this.started) this.start(chunk.id);
     if (chunk.usage) this.usage = chunk.usage;
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
-    if (choice) {
+    if (typeof choice === 'object' && choice !== null) {
       const delta = choice.delta ?? {};
       if (typeof delta.content === 'string' && delta.content !== '') this.text(delta.content);
-      if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.toolCall(call);
+      if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) if (typeof call === 'object' && call !== null) this.toolCall(call);
       if (choice.finish_reason) this.finishReason = choice.finish_reason;
     }
     return this.wait;
@@ -77,7 +78,8 @@ export class AnthropicStreamWriter implements SseSink {
     const toolIndex = typeof call.index === 'number' ? call.index : 0;
     let index = this.toolBlocks.get(toolIndex);
     if (index === undefined) {
-      index = this.open('tool_use', { type: 'tool_use', id: toolUseIdOf(call.id), name: call.function?.name ?? '', input: {} });
+      const name = call.function?.name;
+      index = this.open('tool_use', { type: 'tool_use', id: toolUseIdOf(call.id), name: typeof name === 'string' ? name : '', input: {} });
       this.toolBlocks.set(toolIndex, index);
     }
     // A fragment for a call whose block was already closed (providers stream calls one after
