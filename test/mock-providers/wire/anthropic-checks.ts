@@ -10,7 +10,11 @@
 import type { ChatBody, ModelEntry } from '../types.js';
 import type { RequestPurpose } from './types.js';
 
-/** Top-level fields of POST /v1/messages (SDK 1.14 MessageCreateParams); anything else is "Extra inputs are not permitted". */
+/**
+ * Top-level fields of POST /v1/messages; anything else is "Extra inputs are not permitted".
+ * SDK 1.14's MessageCreateParams body fields, plus the sampling knobs (temperature,
+ * top_p, top_k) that spec §3.1 documents and SDK 1.14 no longer types.
+ */
 const MESSAGE_FIELDS: ReadonlySet<string> = new Set([
   'model',
   'messages',
@@ -35,7 +39,6 @@ const MESSAGE_FIELDS: ReadonlySet<string> = new Set([
   'inference_geo',
   'speed',
   'diagnostics',
-  'user_profile_id',
 ]);
 
 /** count_tokens takes the prompt only: no sampling, no streaming, no max_tokens. */
