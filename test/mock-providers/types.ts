@@ -25,7 +25,8 @@ export interface MockUpstreamOptions {
   /**
    * How streamed tool calls are cut. Default is what the provider really does:
    * Groq and Ollama send a whole tool call in one delta; OpenAI and OpenRouter
-   * send id/name first, then argument fragments.
+   * send id/name first, then argument fragments; Anthropic starts a tool_use
+   * block, then sends input_json_delta fragments.
    */
   toolCallStreaming?: 'whole' | 'fragments';
 }
