@@ -7,6 +7,8 @@
 //   slow_headers:<ms>            wait before headers (default 1000)
 //   stream_cut:<n>               content chunks sent before the cut (default 2)
 //   rate_limit_rpm|tpm|tpd:<s>   the wait the provider announces, in seconds
+//   over_capacity:<s>            anthropic: the retry-after its 529 carries (none by default)
+//   insufficient_quota:402       anthropic: the documented 402 billing_error instead of the observed 400
 
 /** Faults that answer with the provider's own error (status + body + headers from its tables). */
 const ERROR_FAULT_NAMES = [

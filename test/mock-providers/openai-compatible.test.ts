@@ -779,7 +779,7 @@ describe('every provider-error fault on every flavor', () => {
   const ERROR_FAULTS = FAULT_NAMES.filter(
     (f) => !['bad_gateway_html', 'connection_reset', 'slow_headers', 'hang', 'malformed_json', 'stream_cut', 'stream_error'].includes(f),
   );
-  const MODEL: Record<Flavor, string> = { groq: GROQ_MODEL, openai: OPENAI_MODEL, openrouter: 'openai/gpt-oss-20b:free', ollama: 'llama3.2' };
+  const MODEL: Record<Exclude<Flavor, 'anthropic'>, string> = { groq: GROQ_MODEL, openai: OPENAI_MODEL, openrouter: 'openai/gpt-oss-20b:free', ollama: 'llama3.2' };
 
   for (const flavor of ['groq', 'openai', 'openrouter', 'ollama'] as const) {
     test(`${flavor}: an error status, a JSON error envelope, retry-after only on 429`, async () => {

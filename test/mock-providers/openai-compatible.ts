@@ -1,6 +1,7 @@
 // Public entry point of the mock upstream: a faithful stand-in for the
-// OpenAI-compatible providers (Groq, OpenAI, OpenRouter, Ollama) that the
-// gateway's end-to-end tests run against, since they have no internet.
+// OpenAI-compatible providers (Groq, OpenAI, OpenRouter, Ollama) and for
+// Anthropic's Messages API, which the gateway's end-to-end tests run against,
+// since they have no internet.
 //
 //   const mock = await startMockUpstream({ flavor: 'groq' });
 //   // api_base: mock.baseUrl, api_key: MOCK_KEYS.groq
@@ -13,9 +14,10 @@
 import { FAULT_NAMES, type Fault, type FaultName } from './faults.js';
 import { startMockUpstream } from './server.js';
 import type { Flavor, MockUpstream, MockUpstreamOptions, ModelEntry, RecordedRequest } from './types.js';
+import { ANTHROPIC_VERSIONS } from './wire/anthropic.js';
 import { WIRES } from './wire/index.js';
 
-export { FAULT_NAMES, startMockUpstream };
+export { ANTHROPIC_VERSIONS, FAULT_NAMES, startMockUpstream };
 export type { Fault, FaultName, Flavor, MockUpstream, MockUpstreamOptions, ModelEntry, RecordedRequest };
 
 /** The key each flavor accepts by default (Ollama accepts anything). */
@@ -24,6 +26,7 @@ export const MOCK_KEYS: Readonly<Record<Flavor, string>> = {
   openai: WIRES.openai.defaultKey,
   openrouter: WIRES.openrouter.defaultKey,
   ollama: WIRES.ollama.defaultKey,
+  anthropic: WIRES.anthropic.defaultKey,
 };
 
 /** The default model catalogue of each flavor (the provider's real current models). */
@@ -32,4 +35,5 @@ export const MOCK_MODELS: Readonly<Record<Flavor, readonly ModelEntry[]>> = {
   openai: WIRES.openai.defaultModels,
   openrouter: WIRES.openrouter.defaultModels,
   ollama: WIRES.ollama.defaultModels,
+  anthropic: WIRES.anthropic.defaultModels,
 };

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { MOCK_KEYS, startMockUpstream, type Flavor, type MockUpstream } from './openai-compatible.js';
 
-const MODELS: Record<Flavor, string> = {
+const MODELS: Record<Exclude<Flavor, 'anthropic'>, string> = {
   groq: 'llama-3.1-8b-instant',
   openai: 'gpt-4o-mini',
   openrouter: 'openai/gpt-oss-20b:free',

@@ -22,6 +22,8 @@ export interface Reply {
   pieces: string[];
   toolCall: ToolCallPlan | undefined;
   finishReason: 'stop' | 'length' | 'tool_calls';
+  /** The stop sequence the text ran into (it is cut just before it); finishReason is then 'stop'. */
+  stopSequence?: string | undefined;
   promptTokens: number;
   completionTokens: number;
 }
@@ -127,6 +129,31 @@ function chooseTool(body: ChatBody): ToolDef | undefined {
   return tools[0];
 }
 
+/** `stop` as OpenAI takes it: one string or a list. */
+function stopSequences(body: ChatBody): string[] {
+  const stop = body.stop;
+  if (typeof stop === 'string') return stop ? [stop] : [];
+  return Array.isArray(stop) ? stop.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
+}
+
+/** The earliest stop sequence in `text`, as a provider would meet it while generating. */
+function firstStop(text: string, stops: readonly string[]): { at: number; sequence: string } | undefined {
+  let found: { at: number; sequence: string } | undefined;
+  for (const sequence of stops) {
+    const at = text.indexOf(sequence);
+    if (at >= 0 && (found === undefined || at < found.at)) found = { at, sequence };
+  }
+  return found;
+}
+
+/** Stream pieces of a text cut short: trailing whitespace stays on the last piece, so the pieces join back to the text. */
+function piecesOf(text: string): string[] {
+  const pieces = wordPieces(text);
+  const trailing = /\s+$/.exec(text)?.[0];
+  if (trailing && pieces.length > 0) pieces[pieces.length - 1] += trailing;
+  return pieces;
+}
+
 function maxTokens(body: ChatBody): number | undefined {
   const n = body.max_completion_tokens ?? body.max_tokens;
   return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : undefined;
@@ -157,13 +184,17 @@ export function planReply(flavor: Flavor, body: ChatBody): Reply {
   else if (format === 'json_object' || format === 'json_schema') text = '{"ok":true}';
   else text = `Hello from mock ${flavor}: ${stripMarkers(lastUserText(body)).slice(0, 40)}`;
 
-  let pieces = wordPieces(text);
+  // A stop sequence ends the text just before it; max_tokens wins when it cuts even earlier.
+  const stop = firstStop(text, stopSequences(body));
+  let pieces = stop ? piecesOf(text.slice(0, stop.at)) : wordPieces(text);
   let finishReason: Reply['finishReason'] = 'stop';
+  let stopSequence = stop?.sequence;
   const limit = maxTokens(body);
   if (limit !== undefined && limit < pieces.length) {
     pieces = pieces.slice(0, limit);
     finishReason = 'length';
+    stopSequence = undefined;
   }
   const content = pieces.join('');
-  return { content, pieces, toolCall: undefined, finishReason, promptTokens, completionTokens: pieces.length };
+  return { content, pieces, toolCall: undefined, finishReason, stopSequence, promptTokens, completionTokens: pieces.length };
 }

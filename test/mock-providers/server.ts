@@ -8,8 +8,8 @@
 // 3. faults that replace the answer (connection_reset, hang, bad_gateway_html,
 //    provider errors) act before auth and validation, like an outage would;
 //    slow_headers delays, then the request proceeds normally;
-// 4. auth → JSON → messages → model (decommissioned, unknown) → provider
-//    checks → context window, as the providers do;
+// 4. auth → headers → JSON → body schema → messages → model (decommissioned,
+//    unknown) → provider checks → context window, as the providers do;
 // 5. the answer, damaged by malformed_json / stream_cut / stream_error if asked.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,7 +19,7 @@ import { estimatePromptTokens, lastUserText, planReply } from './reply.js';
 import { cutAfter, pause, withBrokenLine, writeFrames } from './sse.js';
 import type { ChatBody, MockUpstream, MockUpstreamOptions, ModelEntry, RecordedRequest } from './types.js';
 import { WIRES } from './wire/index.js';
-import type { ChatContext, ErrorAnswer, ErrorDetail, Wire } from './wire/types.js';
+import type { ChatContext, ErrorAnswer, ErrorDetail, RequestPurpose, Wire } from './wire/types.js';
 
 /** A page as Cloudflare serves it when the origin behind it fails: HTML, not the provider's JSON. */
 const BAD_GATEWAY_HTML =
@@ -38,6 +38,8 @@ interface State {
   requests: RecordedRequest[];
   queue: ParsedFault[];
   seq: number;
+  /** Prompt prefixes already cached (Anthropic's cache_control): the first request writes, later ones read. */
+  promptCache: Set<string>;
 }
 
 export async function startMockUpstream(options: MockUpstreamOptions): Promise<MockUpstream> {
@@ -51,7 +53,7 @@ export async function startMockUpstream(options: MockUpstreamOptions): Promise<M
     chunkDelayMs: options.chunkDelayMs ?? 0,
     toolCallStreaming: options.toolCallStreaming ?? (wire.flavor === 'groq' || wire.flavor === 'ollama' ? 'whole' : 'fragments'),
   };
-  const state: State = { requests: [], queue: [], seq: 0 };
+  const state: State = { requests: [], queue: [], seq: 0, promptCache: new Set() };
   // Fires on close(): every pending delay, hang and stream gives up at once.
   const closing = new AbortController();
 
@@ -73,7 +75,7 @@ export async function startMockUpstream(options: MockUpstreamOptions): Promise<M
   const port = (server.address() as AddressInfo).port;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}${wire.basePath}`,
+    baseUrl: `http://127.0.0.1:${port}${wire.apiBasePath ?? wire.basePath}`,
     port,
     requests: state.requests,
     fail(fault: Fault, times = 1) {
@@ -84,6 +86,7 @@ export async function startMockUpstream(options: MockUpstreamOptions): Promise<M
       state.requests.length = 0;
       state.queue.length = 0;
       state.seq = 0;
+      state.promptCache.clear();
     },
     async close() {
       closing.abort();
@@ -107,7 +110,8 @@ function presentedKey(wire: Wire, req: IncomingMessage): string | undefined {
 }
 
 function send(res: ServerResponse, wire: Wire, answer: ErrorAnswer, headers: Record<string, string>): void {
-  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  const body = answer.status >= 400 && typeof answer.body !== 'string' && wire.finishErrorBody ? wire.finishErrorBody(answer.body, headers) : answer.body;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(answer.status, {
     ...headers,
     ...answer.headers,
@@ -120,7 +124,8 @@ function send(res: ServerResponse, wire: Wire, answer: ErrorAnswer, headers: Rec
 async function handle(config: Config, state: State, closing: AbortSignal, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { wire } = config;
   const raw = await readBody(req);
-  const path = new URL(req.url ?? '/', 'http://mock').pathname;
+  const url = new URL(req.url ?? '/', 'http://mock');
+  const path = url.pathname;
   const method = req.method ?? 'GET';
   let parsed: unknown;
   let isJson = false;
@@ -146,13 +151,23 @@ async function handle(config: Config, state: State, closing: AbortSignal, req: I
     closing.removeEventListener('abort', onClosing);
   });
 
-  if (method === 'GET' && path === `${wire.basePath}/models`) {
+  const modelsPath = `${wire.basePath}/models`;
+  if (method === 'GET' && (path === modelsPath || (wire.modelInfo && path.startsWith(`${modelsPath}/`)))) {
     const headers = wire.headers(seq, undefined, 0);
     if (wire.modelsNeedAuth && !authorized(config, req)) return send(res, wire, wire.unauthorized(presentedKey(wire, req)), headers);
-    return send(res, wire, { status: 200, body: wire.modelList(config.models) }, headers);
+    const badHeaders = wire.checkHeaders?.(req.headers);
+    if (badHeaders) return send(res, wire, badHeaders, headers);
+    if (path === modelsPath) return send(res, wire, { status: 200, body: wire.modelList(config.models, url.searchParams) }, headers);
+    const id = decodeURIComponent(path.slice(modelsPath.length + 1));
+    const entry = findModel(config, id);
+    if (!entry) return send(res, wire, wire.error('unknown_model', { model: id, promptTokens: 0 }), headers);
+    return send(res, wire, { status: 200, body: wire.modelInfo!(entry) }, headers);
   }
   if (method === 'POST' && path === `${wire.basePath}${wire.chatPath}`) {
     return chat(config, state, abort.signal, req, res, seq, isJson ? parsed : undefined, isJson);
+  }
+  if (method === 'POST' && wire.countTokensPath && path === `${wire.basePath}${wire.countTokensPath}`) {
+    return countTokens(config, req, res, seq, isJson ? parsed : undefined, isJson);
   }
   return send(res, wire, wire.unknownUrl(method, path), wire.headers(seq, undefined, 0));
 }
@@ -171,6 +186,71 @@ function findModel(config: Config, model: string): ModelEntry | undefined {
   return undefined;
 }
 
+/** A request body as the server reads it, before anything is checked. */
+interface ReadRequest {
+  parsed: unknown;
+  isJson: boolean;
+  /** The body as the provider received it. */
+  body: ChatBody;
+  /** The same body in the OpenAI shape reply.ts plans from (the body itself for OpenAI-shaped providers). */
+  plan: ChatBody;
+  model: string;
+  promptTokens: number;
+  entry: ModelEntry | undefined;
+  detail(waitSeconds?: number): ErrorDetail;
+}
+
+function readRequest(config: Config, req: IncomingMessage, parsed: unknown, isJson: boolean): ReadRequest {
+  const { wire } = config;
+  const body: ChatBody = isJson && parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ChatBody) : {};
+  const plan = wire.toChatBody ? wire.toChatBody(body) : body;
+  const model = typeof body.model === 'string' ? body.model : '';
+  const promptTokens = isJson ? estimatePromptTokens(plan) : 0;
+  const entry = model ? findModel(config, model) : undefined;
+  const firstTool = Array.isArray(plan.tools) ? (plan.tools[0] as { function?: { name?: unknown } } | undefined)?.function?.name : undefined;
+  const detail = (waitSeconds?: number): ErrorDetail => ({
+    model,
+    key: presentedKey(wire, req),
+    waitSeconds,
+    promptTokens,
+    contextWindow: entry?.context_window,
+    toolName: typeof firstTool === 'string' ? firstTool : undefined,
+  });
+  return { parsed, isJson, body, plan, model, promptTokens, entry, detail };
+}
+
+/** What the provider itself refuses, in the order it checks: the same for a completion and a token count. */
+function rejection(config: Config, req: IncomingMessage, request: ReadRequest, purpose: RequestPurpose): ErrorAnswer | undefined {
+  const { wire } = config;
+  const { parsed, isJson, body, model, entry, detail } = request;
+  if (wire.requiresAuth && !authorized(config, req)) return wire.unauthorized(presentedKey(wire, req));
+  const badHeaders = wire.checkHeaders?.(req.headers);
+  if (badHeaders) return badHeaders;
+  if (!isJson || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return wire.invalidJson();
+  const badBody = wire.checkBody?.(body, purpose);
+  if (badBody) return badBody;
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return wire.missingMessages();
+  if (config.decommissioned.includes(model)) return wire.error('model_decommissioned', detail());
+  if (!entry) return wire.error('unknown_model', detail());
+  const invalid = wire.validate?.(body, entry, purpose);
+  if (invalid) return invalid;
+  // Counting the tokens of a prompt that is too long is exactly what count_tokens is for.
+  if (purpose === 'chat' && entry.context_window !== undefined && request.promptTokens > entry.context_window) {
+    return wire.error('context_length_exceeded', detail());
+  }
+  return undefined;
+}
+
+/** Anthropic's count_tokens: the same checks as a completion, no faults (they are for completions), the usage estimate. */
+function countTokens(config: Config, req: IncomingMessage, res: ServerResponse, seq: number, parsed: unknown, isJson: boolean): void {
+  const { wire } = config;
+  const request = readRequest(config, req, parsed, isJson);
+  const headers = wire.headers(seq, request.model || undefined, request.promptTokens);
+  const rejected = rejection(config, req, request, 'count');
+  if (rejected) return send(res, wire, rejected, headers);
+  send(res, wire, { status: 200, body: wire.countTokens!(request.promptTokens) }, headers);
+}
+
 async function chat(
   config: Config,
   state: State,
@@ -182,24 +262,13 @@ async function chat(
   isJson: boolean,
 ): Promise<void> {
   const { wire } = config;
-  const body: ChatBody = isJson && parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ChatBody) : {};
-  const model = typeof body.model === 'string' ? body.model : '';
-  const promptTokens = isJson ? estimatePromptTokens(body) : 0;
+  const request = readRequest(config, req, parsed, isJson);
+  const { body, plan, model, promptTokens, entry, detail } = request;
   const headers = wire.headers(seq, model || undefined, promptTokens);
-  const entry = model ? findModel(config, model) : undefined;
-  const firstTool = Array.isArray(body.tools) ? (body.tools[0] as { function?: { name?: unknown } } | undefined)?.function?.name : undefined;
-  const detail = (waitSeconds?: number): ErrorDetail => ({
-    model,
-    key: presentedKey(wire, req),
-    waitSeconds,
-    promptTokens,
-    contextWindow: entry?.context_window,
-    toolName: typeof firstTool === 'string' ? firstTool : undefined,
-  });
 
   // 2. Which fault, if any.
   let fault: ParsedFault | undefined;
-  const marker = isJson ? findMarker(lastUserText(body)) : undefined;
+  const marker = isJson ? findMarker(lastUserText(plan)) : undefined;
   if (marker !== undefined) {
     try {
       fault = parseFault(marker);
@@ -229,26 +298,19 @@ async function chat(
   }
 
   // 4. What the provider itself would reject.
-  if (wire.requiresAuth && !authorized(config, req)) return send(res, wire, wire.unauthorized(presentedKey(wire, req)), headers);
-  if (!isJson || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return send(res, wire, wire.invalidJson(), headers);
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return send(res, wire, wire.missingMessages(), headers);
-  if (config.decommissioned.includes(model)) return send(res, wire, wire.error('model_decommissioned', detail()), headers);
-  if (!entry) return send(res, wire, wire.error('unknown_model', detail()), headers);
-  const rejected = wire.validate?.(body, entry);
+  const rejected = rejection(config, req, request, 'chat');
   if (rejected) return send(res, wire, rejected, headers);
-  if (entry.context_window !== undefined && promptTokens > entry.context_window) {
-    return send(res, wire, wire.error('context_length_exceeded', detail()), headers);
-  }
 
   // 5. The answer.
   const ctx: ChatContext = {
     model,
     body,
-    reply: planReply(wire.flavor, body),
+    reply: planReply(wire.flavor, plan),
     seq,
     created: Math.floor(Date.now() / 1000),
     includeUsage: body.stream_options?.include_usage === true,
     toolCallStreaming: config.toolCallStreaming,
+    promptCache: state.promptCache,
   };
   const okHeaders = { ...headers, ...wire.successHeaders?.(ctx) };
   if (body.stream === true) return stream(config, signal, res, ctx, okHeaders, fault);

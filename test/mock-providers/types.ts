@@ -3,8 +3,8 @@
 
 import type { Fault } from './faults.js';
 
-/** Providers the mock speaks. `anthropic` is a later issue: it will be one more wire module. */
-export type Flavor = 'groq' | 'openai' | 'openrouter' | 'ollama';
+/** Providers the mock speaks. */
+export type Flavor = 'groq' | 'openai' | 'openrouter' | 'ollama' | 'anthropic';
 
 export interface ModelEntry {
   id: string;
@@ -14,7 +14,7 @@ export interface ModelEntry {
 
 export interface MockUpstreamOptions {
   flavor: Flavor;
-  /** Accepted bearer keys. Default: `[MOCK_KEYS[flavor]]`. Ollama ignores keys. */
+  /** Accepted keys (bearer, or Anthropic's x-api-key). Default: `[MOCK_KEYS[flavor]]`. Ollama ignores keys. */
   keys?: string[];
   /** Model catalogue; default: the provider's real current models. */
   models?: ModelEntry[];
@@ -25,7 +25,8 @@ export interface MockUpstreamOptions {
   /**
    * How streamed tool calls are cut. Default is what the provider really does:
    * Groq and Ollama send a whole tool call in one delta; OpenAI and OpenRouter
-   * send id/name first, then argument fragments.
+   * send id/name first, then argument fragments; Anthropic starts a tool_use
+   * block, then sends input_json_delta fragments.
    */
   toolCallStreaming?: 'whole' | 'fragments';
 }
@@ -51,18 +52,20 @@ export interface ChatBody {
   response_format?: { type?: unknown } | null;
   max_tokens?: unknown;
   max_completion_tokens?: unknown;
+  /** OpenAI's stop sequences (a string or a list); Anthropic's `stop_sequences` are mapped onto it. */
+  stop?: unknown;
   [key: string]: unknown;
 }
 
 export interface MockUpstream {
-  /** What a gateway config puts in `api_base`: groq …/openai/v1, openrouter …/api/v1, openai and ollama …/v1. */
+  /** What a gateway config puts in `api_base`: groq …/openai/v1, openrouter …/api/v1, openai and ollama …/v1, anthropic the bare root. */
   baseUrl: string;
   port: number;
   /** Every request received, in order (chat, models, unknown paths, and requests answered by a fault). */
   requests: RecordedRequest[];
   /** Queues `fault` for the next `times` chat requests (FIFO, one per request). */
   fail(fault: Fault, times?: number): void;
-  /** Forgets recorded requests and queued faults, and restarts the request counter ids derive from. */
+  /** Forgets recorded requests, queued faults and Anthropic's prompt cache, and restarts the request counter ids derive from. */
   reset(): void;
   /** Stops listening and destroys open sockets (hung and streaming requests included). */
   close(): Promise<void>;
