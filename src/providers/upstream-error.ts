@@ -91,7 +91,9 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
     ...(parsed.code === undefined ? {} : { upstream_code: parsed.code }),
   };
   // Anthropic names the failure by `error.type` only (no `code`); keep it for the same purpose.
-  if (parsed.code === undefined && parsed.type !== undefined && ANTHROPIC_ERROR_TYPES.has(parsed.type)) details.upstream_code = parsed.type;
+  if (parsed.code === undefined && parsed.type !== undefined && providerInfo(ctx.provider)?.family === 'anthropic' && ANTHROPIC_ERROR_TYPES.has(parsed.type)) {
+    details.upstream_code = parsed.type;
+  }
   // What the provider's support asks for first; never secret.
   const requestId = headerValue(headers['request-id']) ?? parsed.requestId;
   if (requestId !== undefined) details.upstream_request_id = requestId;

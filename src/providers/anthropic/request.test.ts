@@ -175,6 +175,13 @@ test('max_tokens: the client value wins, else the default; streaming is flagged;
   assert.deepEqual(toAnthropicRequest(chat(base, { thinking: { type: 'enabled', budget_tokens: 2000 } }), OPTIONS).body.thinking, { type: 'enabled', budget_tokens: 2000 });
 });
 
+test('a client default of top_p: 1 is not sent (recent models refuse it next to temperature)', () => {
+  const sent = toAnthropicRequest(chat([{ role: 'user', content: 'x' }], { temperature: 0.2, top_p: 1 }), OPTIONS).body;
+  assert.equal(sent.temperature, 0.2);
+  assert.equal('top_p' in sent, false);
+  assert.equal(toAnthropicRequest(chat([{ role: 'user', content: 'x' }], { top_p: 0.8 }), OPTIONS).body.top_p, 0.8);
+});
+
 test('assistant thinking_blocks are handed back ahead of the tool call they led to', () => {
   const thinking = { type: 'thinking', thinking: 'Need the weather.', signature: 'EqQBCgIYAhIM' };
   const { body } = toAnthropicRequest(chat([

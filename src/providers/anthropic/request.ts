@@ -53,6 +53,9 @@ export function toAnthropicRequest(chat: ChatBody, options: AnthropicRequestOpti
   for (const name of ['temperature', 'top_p', 'top_k'] as const) {
     if (typeof chat[name] === 'number') body[name] = chat[name];
   }
+  // Many clients send `top_p: 1` by default, which means "no nucleus sampling"; recent
+  // Claude models refuse temperature and top_p together, so the no-op is not sent.
+  if (body.top_p === 1) delete body.top_p;
   if (typeof chat.user === 'string' && chat.user !== '') body.metadata = { user_id: chat.user };
   const thinking = thinkingOf(chat);
   if (thinking !== undefined) body.thinking = thinking;
