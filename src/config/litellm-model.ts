@@ -5,11 +5,11 @@ import { providerInfo } from '../providers/provider-table.js';
 
 /**
  * Provider prefixes LiteLLM accepts (its `LlmProviders`) that Switchyard does
- * not serve. A prefix from this list names a provider, so `anthropic/claude-…`
- * is an unsupported provider rather than an OpenAI model called `anthropic/claude-…`.
+ * not serve. A prefix from this list names a provider, so `bedrock/anthropic.claude-…`
+ * is an unsupported provider rather than an OpenAI model called `bedrock/anthropic.claude-…`.
  */
 const LITELLM_ONLY_PROVIDERS = new Set([
-  'anthropic', 'anthropic_text', 'azure', 'azure_ai', 'azure_text', 'bedrock', 'sagemaker', 'sagemaker_chat', 'vertex_ai',
+  'anthropic_text', 'azure', 'azure_ai', 'azure_text', 'bedrock', 'sagemaker', 'sagemaker_chat', 'vertex_ai',
   'vertex_ai_beta', 'gemini', 'mistral', 'codestral', 'text-completion-codestral', 'cohere', 'cohere_chat', 'together_ai',
   'huggingface', 'replicate', 'deepseek', 'xai', 'fireworks_ai', 'perplexity', 'deepinfra', 'cerebras', 'sambanova', 'ai21',
   'ai21_chat', 'nlp_cloud', 'petals', 'oobabooga', 'baseten', 'watsonx', 'watsonx_text', 'databricks', 'cloudflare', 'voyage',

@@ -304,7 +304,9 @@ test('provider and upstream model from litellm_params.model, including wildcards
     litellm_params: { model: groq/llama3, custom_llm_provider: groq }
   - model_name: demo
     litellm_params: { model: mock/switchyard-demo }
-`, { GROQ_API_KEY: 'k', OPENAI_API_KEY: 'k', OPENROUTER_API_KEY: 'k' });
+  - model_name: claude
+    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_key: os.environ/ANTHROPIC_API_KEY }
+`, { GROQ_API_KEY: 'k', OPENAI_API_KEY: 'k', OPENROUTER_API_KEY: 'k', ANTHROPIC_API_KEY: 'sk-ant-k' });
   assert.deepEqual(
     config.deployments.map((deployment) => [deployment.provider, deployment.upstreamModel]),
     [
@@ -315,6 +317,7 @@ test('provider and upstream model from litellm_params.model, including wildcards
       ['openai', 'meta-llama/Llama-3-8b'],
       ['groq', 'llama3'],
       ['mock', 'switchyard-demo'],
+      ['anthropic', 'claude-sonnet-4-5-20250929'],
     ],
   );
   assert.equal(warningsWith(config, 'unsupported_provider').length, 0);
@@ -324,10 +327,10 @@ test('a provider LiteLLM has and Switchyard lacks: warning, start-up continues',
   const config = load(`model_list:
   - model_name: claude
     litellm_params:
-      model: anthropic/claude-3-5-sonnet
+      model: vertex_ai/claude-3-5-sonnet
       api_key: os.environ/ANTHROPIC_API_KEY
 `, { ANTHROPIC_API_KEY: 'sk-ant-x' });
-  assert.equal(config.deployments[0]!.provider, 'anthropic');
+  assert.equal(config.deployments[0]!.provider, 'vertex_ai');
   assert.equal(config.deployments[0]!.upstreamModel, 'claude-3-5-sonnet');
   const [warning] = warningsWith(config, 'unsupported_provider');
   assert.equal(warning?.position?.line, 4);

@@ -6,9 +6,12 @@
 //
 // Groq's request headers count per DAY and its token headers per MINUTE
 // (spec §1.5); that does not matter here: we only use "remaining" and "reset
-// in", whatever the window.
+// in", whatever the window. Anthropic says the same in
+// `anthropic-ratelimit-{requests,tokens}-{remaining,reset}`, its reset an RFC
+// 3339 timestamp (spec §3.3); its `tokens` pair is the most restrictive of its
+// token limits at the moment, which is the one that decides.
 
-import { parseGoDuration } from '../providers/durations.js';
+import { parseGoDuration, parseResetTimestamp } from '../providers/durations.js';
 import type { Clock } from '../state/store.js';
 
 /** Node's IncomingHttpHeaders (lower-case names) or a WHATWG Headers. */
@@ -63,7 +66,7 @@ export class ProviderHeadroom {
     return this.entries.size;
   }
 
-  /** Reads `x-ratelimit-remaining-{requests,tokens}` and `x-ratelimit-reset-{requests,tokens}` from an answer. */
+  /** Reads `x-ratelimit-{remaining,reset}-{requests,tokens}` (or Anthropic's `anthropic-ratelimit-…`) from an answer. */
   learn(deploymentId: string, headers: HeaderSource): void {
     const now = this.clock();
     const requests = this.read(headers, 'requests', now);
@@ -77,12 +80,18 @@ export class ProviderHeadroom {
   }
 
   private read(headers: HeaderSource, kind: 'requests' | 'tokens', now: number): Budget | undefined {
-    const remainingText = header(headers, `x-ratelimit-remaining-${kind}`);
+    let remainingText = header(headers, `x-ratelimit-remaining-${kind}`);
+    let resetSeconds: number | undefined;
+    if (remainingText !== undefined) {
+      const resetText = header(headers, `x-ratelimit-reset-${kind}`);
+      resetSeconds = resetText === undefined ? undefined : parseGoDuration(resetText);
+    } else {
+      remainingText = header(headers, `anthropic-ratelimit-${kind}-remaining`);
+      resetSeconds = parseResetTimestamp(header(headers, `anthropic-ratelimit-${kind}-reset`), now);
+    }
     if (remainingText === undefined || remainingText.trim() === '') return undefined;
     const remaining = Number(remainingText);
     if (!Number.isFinite(remaining)) return undefined;
-    const resetText = header(headers, `x-ratelimit-reset-${kind}`);
-    const resetSeconds = resetText === undefined ? undefined : parseGoDuration(resetText);
     return { remaining, resetAt: now + (resetSeconds === undefined ? this.defaultResetMs : resetSeconds * 1000) };
   }
 

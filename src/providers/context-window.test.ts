@@ -8,6 +8,15 @@ test('windows come from model_info first, then the built-in table', () => {
   assert.equal(contextWindowOf('openai', 'gpt-4o', {}), undefined);
 });
 
+test('Claude windows: dated snapshots and aliases share a row, the longest prefix wins', () => {
+  assert.equal(contextWindowOf('anthropic', 'claude-sonnet-4-5-20250929', {}), 200_000);
+  assert.equal(contextWindowOf('anthropic', 'claude-sonnet-4-5', {}), 200_000);
+  assert.equal(contextWindowOf('anthropic', 'claude-opus-4-6', {}), 1_000_000);
+  assert.equal(contextWindowOf('anthropic', 'claude-3-5-haiku-20241022', {}), 200_000);
+  assert.equal(contextWindowOf('anthropic', 'claude-sonnet-4-5', { max_input_tokens: 1_000_000 }), 1_000_000);
+  assert.equal(contextWindowOf('anthropic', 'some-proxy-model', {}), undefined);
+});
+
 test('the estimate counts message text (string or parts) and refuses only clear excess', () => {
   const body = { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(400) }, { role: 'user', content: [{ type: 'text', text: 'y'.repeat(396) }] }] };
   assert.equal(estimatePromptTokens(body, 131_072), 201);

@@ -1,3 +1,4 @@
+import { claudeLimits } from './anthropic/models.js';
 import type { ChatBody } from './types.js';
 
 // Context windows Switchyard knows without asking, so a request that cannot fit
@@ -21,6 +22,7 @@ const KNOWN_WINDOWS: Record<string, Record<string, number>> = {
 export function contextWindowOf(provider: string, upstreamModel: string, modelInfo: Record<string, unknown>): number | undefined {
   const configured = modelInfo.max_input_tokens;
   if (typeof configured === 'number' && configured > 0) return configured;
+  if (provider === 'anthropic') return claudeLimits(upstreamModel)?.contextWindow;
   return KNOWN_WINDOWS[provider]?.[upstreamModel];
 }
 

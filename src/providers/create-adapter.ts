@@ -1,5 +1,6 @@
 import type { DeploymentConfig, Secret } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { AnthropicAdapter } from './anthropic/adapter.js';
 import { MockAdapter } from './mock/adapter.js';
 import { paramPolicy } from './param-policy.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
@@ -50,7 +51,7 @@ export function createAdapter(
       { details });
   }
   const url = new URL(apiBase);
-  return new OpenAICompatibleAdapter({
+  const common = {
     apiBase,
     apiKey: apiKey?.value.trim(),
     extraHeaders: deployment.extraHeaders,
@@ -58,7 +59,12 @@ export function createAdapter(
     streamTimeout: deployment.streamTimeout ?? deployment.timeout ?? defaults.timeout,
     prepareBody: paramPolicy(provider, defaults.dropParams),
     context: { alias: deployment.modelName, deploymentId: deployment.id, provider, upstreamModel, host: url.host, apiKey },
-  });
+  };
+  if (info.family === 'anthropic') {
+    const configured = deployment.modelInfo.max_output_tokens;
+    return new AnthropicAdapter({ ...common, maxOutputTokens: typeof configured === 'number' && configured > 0 ? configured : undefined });
+  }
+  return new OpenAICompatibleAdapter(common);
 }
 
 /** LiteLLM configs give Ollama's root (`http://localhost:11434`); its OpenAI API lives under /v1. */

@@ -31,3 +31,12 @@ export function parseTryAgainIn(message: string): number | undefined {
   const match = /try again in ((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)/i.exec(message);
   return match ? parseGoDuration(match[1]!) : undefined;
 }
+
+/** Anthropic's `anthropic-ratelimit-*-reset`: an RFC 3339 timestamp ("2026-08-21T12:00:30Z") → seconds from now, 0 when past. */
+export function parseResetTimestamp(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  // Date.parse also reads bare numbers and loose formats; only a real timestamp counts here.
+  if (text === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text.trim())) return undefined;
+  const at = Date.parse(text.trim());
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round(at - now) / 1000);
+}

@@ -32,3 +32,28 @@ test('Groq with drop_params: they are dropped from a copy', () => {
 test('providers without known restrictions get no policy', () => {
   assert.equal(paramPolicy('openai', false), undefined);
 });
+
+test('Anthropic: what it cannot express is refused naming the parameter', () => {
+  const check = paramPolicy('anthropic', false)!;
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ n: 2 }, 'n'], [{ logprobs: true }, 'logprobs'], [{ top_logprobs: 3 }, 'top_logprobs'], [{ logit_bias: { 50256: -100 } }, 'logit_bias'],
+    [{ presence_penalty: 0.5 }, 'presence_penalty'], [{ frequency_penalty: -1 }, 'frequency_penalty'], [{ seed: 42 }, 'seed'],
+    [{ temperature: 1.5 }, 'temperature'], [{ stop: ['\n', 'END'] }, 'stop'],
+  ];
+  for (const [extra, param] of cases) {
+    assert.throws(() => check(body(extra)), (err: GatewayError) => err.code === 'unsupported_param' && err.param === param && /drop_params/.test(err.message), param);
+  }
+});
+
+test('Anthropic: neutral values (n=1, zero penalties, empty logit_bias, temperature ≤ 1) pass untouched', () => {
+  const ok = body({ n: 1, presence_penalty: 0, frequency_penalty: 0, logit_bias: {}, logprobs: false, temperature: 1, stop: ['END'] });
+  assert.equal(paramPolicy('anthropic', false)!(ok), ok);
+});
+
+test('Anthropic with drop_params: dropped, temperature lowered to 1, whitespace stops removed', () => {
+  const original = body({ seed: 1, presence_penalty: 0.2, temperature: 1.7, stop: ['\n', 'END'], top_p: 0.9 });
+  const sent = paramPolicy('anthropic', true)!(original);
+  assert.deepEqual(sent, { model: 'm', messages: [{ role: 'user', content: 'hi' }], temperature: 1, stop: ['END'], top_p: 0.9 });
+  assert.deepEqual(paramPolicy('anthropic', true)!(body({ stop: '\n' })), body({}));
+  assert.equal(original.temperature, 1.7, 'the client body is not changed');
+});

@@ -1,11 +1,11 @@
 // What Switchyard knows about each provider prefix of `litellm_params.model`.
 // Adding an OpenAI-compatible provider is one row here.
 
-export type ProviderFamily = 'openai-compatible' | 'mock';
+export type ProviderFamily = 'openai-compatible' | 'anthropic' | 'mock';
 
 export interface ProviderInfo {
   family: ProviderFamily;
-  /** Base URL up to and including the version segment; requests go to `${apiBase}/chat/completions`. */
+  /** Base URL up to and including the version segment; requests go to `${apiBase}/chat/completions` (Anthropic: the root, `/v1/messages` is added). */
   defaultApiBase: string | undefined;
   /** Environment variable read when `api_key` is not given (LiteLLM's convention). */
   apiKeyEnv: string | undefined;
@@ -18,6 +18,7 @@ export interface ProviderInfo {
 export const PROVIDERS: Record<string, ProviderInfo> = {
   groq: { family: 'openai-compatible', defaultApiBase: 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY', requiresKey: true, keyPrefix: 'gsk_' },
   openai: { family: 'openai-compatible', defaultApiBase: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', requiresKey: true, keyPrefix: 'sk-' },
+  anthropic: { family: 'anthropic', defaultApiBase: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', requiresKey: true, keyPrefix: 'sk-ant-' },
   openrouter: { family: 'openai-compatible', defaultApiBase: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY', requiresKey: true, keyPrefix: 'sk-or-' },
   ollama: { family: 'openai-compatible', defaultApiBase: 'http://localhost:11434/v1', apiKeyEnv: undefined, requiresKey: false },
   ollama_chat: { family: 'openai-compatible', defaultApiBase: 'http://localhost:11434/v1', apiKeyEnv: undefined, requiresKey: false },

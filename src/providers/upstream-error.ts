@@ -1,6 +1,7 @@
 import type { Secret } from '../config/types.js';
 import { GatewayError, type ErrorDetails } from '../errors/gateway-error.js';
 import { maskSecret } from '../errors/mask.js';
+import { anthropicRateLimitWait } from './anthropic/rate-limit-headers.js';
 import { parseGoDuration, parseRetryAfter, parseTryAgainIn } from './durations.js';
 import { providerInfo } from './provider-table.js';
 import type { UpstreamHeaders } from './types.js';
@@ -28,6 +29,8 @@ export interface ParsedUpstreamError {
   code: string | undefined;
   param: string | undefined;
   failedGeneration: string | undefined;
+  /** Anthropic puts its request id in the body too (`request_id`). */
+  requestId: string | undefined;
 }
 
 const MAX_MESSAGE = 500;
@@ -55,9 +58,9 @@ export function parseUpstreamErrorBody(text: string): ParsedUpstreamError {
   try {
     json = JSON.parse(text);
   } catch {
-    return { message: summarizeNonJson(text), type: undefined, code: undefined, param: undefined, failedGeneration: undefined };
+    return { message: summarizeNonJson(text), type: undefined, code: undefined, param: undefined, failedGeneration: undefined, requestId: undefined };
   }
-  if (!isRecord(json)) return { message: summarizeNonJson(text), type: undefined, code: undefined, param: undefined, failedGeneration: undefined };
+  if (!isRecord(json)) return { message: summarizeNonJson(text), type: undefined, code: undefined, param: undefined, failedGeneration: undefined, requestId: undefined };
   const inner = isRecord(json.error) ? json.error : typeof json.error === 'string' ? { message: json.error } : json;
   const metadata = isRecord(inner.metadata) ? inner.metadata : undefined;
   if (metadata && typeof metadata.raw === 'string') {
@@ -71,6 +74,7 @@ export function parseUpstreamErrorBody(text: string): ParsedUpstreamError {
     code: typeof inner.code === 'string' ? inner.code : typeof inner.code === 'number' ? String(inner.code) : undefined,
     param: typeof inner.param === 'string' ? inner.param : undefined,
     failedGeneration: typeof inner.failed_generation === 'string' ? inner.failed_generation.slice(0, MAX_MESSAGE) : undefined,
+    requestId: typeof json.request_id === 'string' ? json.request_id : undefined,
   };
 }
 
@@ -86,6 +90,13 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
     upstream_status: status,
     ...(parsed.code === undefined ? {} : { upstream_code: parsed.code }),
   };
+  // Anthropic names the failure by `error.type` only (no `code`); keep it for the same purpose.
+  if (parsed.code === undefined && parsed.type !== undefined && providerInfo(ctx.provider)?.family === 'anthropic' && ANTHROPIC_ERROR_TYPES.has(parsed.type)) {
+    details.upstream_code = parsed.type;
+  }
+  // What the provider's support asks for first; never secret.
+  const requestId = headerValue(headers['request-id']) ?? parsed.requestId;
+  if (requestId !== undefined) details.upstream_request_id = requestId;
   const text = parsed.message.toLowerCase();
   const retryAfter = parseRetryAfter(headers['retry-after']) ?? parseTryAgainIn(parsed.message);
   if (retryAfter !== undefined) details.retryAfter = retryAfter;
@@ -93,7 +104,8 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
   if (status === 401) {
     return new GatewayError('upstream_authentication_error', `${where} rejected the configured API key ${describeKey(ctx.apiKey, ctx.provider)}.${upstreamSays}`, { details });
   }
-  if (status === 402 || parsed.code === 'insufficient_quota' || parsed.type === 'insufficient_quota') {
+  // Anthropic answers an empty prepaid balance with a 400 ("Your credit balance is too low…"), not only its 402 billing_error.
+  if (status === 402 || parsed.code === 'insufficient_quota' || parsed.type === 'insufficient_quota' || parsed.type === 'billing_error' || text.includes('credit balance is too low')) {
     return new GatewayError('insufficient_quota', `${where}: the account is out of quota or credits.${upstreamSays}`, { details });
   }
   if (status === 403) {
@@ -115,24 +127,30 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
     return new GatewayError('request_too_large', `${where} refused the request body as too large.${upstreamSays}`, { details });
   }
   if (status === 429) {
-    const limit = parseLimit(parsed.message);
+    const limit = parseLimit(parsed.message) ?? parseAnthropicLimit(parsed.message);
     if (limit !== undefined) Object.assign(details, limit);
-    details.retryAfter ??= resetFromHeaders(headers, parsed.type) ?? DEFAULT_RETRY_AFTER_SECONDS;
+    const anthropicBudget = anthropicRateLimitWait(headers);
+    if (anthropicBudget !== undefined) details.limit_type ??= anthropicBudget.limitType;
+    details.retryAfter ??= resetFromHeaders(headers, parsed.type) ?? anthropicBudget?.resetSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
     const which = limit === undefined ? 'its rate limit' : `its ${limit.limit_name} limit${limit.limit === undefined ? '' : ` of ${limit.limit}`}${limit.requested === undefined ? '' : ` (used ${limit.used ?? '?'}, this request needs ${limit.requested})`}`;
     return new GatewayError('rate_limit_exceeded', `${where} refused the request: ${which}. Retry in ${Math.ceil(details.retryAfter)} s.${upstreamSays}`, { details });
   }
-  if (parsed.code === 'context_length_exceeded' || /maximum context length|context length|prompt is too long|reduce the length of the messages/.test(text)) {
-    return new GatewayError('context_length_exceeded', `The messages do not fit in the context window of ${ctx.upstreamModel} (${ctx.provider}).${upstreamSays}`, { param: 'messages', details });
+  if (parsed.code === 'context_length_exceeded' || /maximum context length|context length|context limit|prompt is too long|reduce the length of the messages/.test(text)) {
+    const sizes = parseContextSizes(parsed.message);
+    Object.assign(details, sizes);
+    const numbers = sizes.prompt_tokens === undefined || sizes.context_window === undefined ? ''
+      : ` (${sizes.prompt_tokens.toLocaleString('en-US')} prompt tokens${sizes.max_tokens === undefined ? '' : ` + ${sizes.max_tokens.toLocaleString('en-US')} max_tokens`} > ${sizes.context_window.toLocaleString('en-US')})`;
+    return new GatewayError('context_length_exceeded', `The messages do not fit in the context window of ${ctx.upstreamModel} (${ctx.provider})${numbers}.${upstreamSays}`, { param: 'messages', details });
   }
   if (parsed.code === 'tool_use_failed' || parsed.code === 'json_validate_failed') {
     if (parsed.failedGeneration !== undefined) details.failed_generation = parsed.failedGeneration;
     return new GatewayError('upstream_generation_failed', `${where}: the model's output failed the provider's validation (${parsed.code}).${upstreamSays}`, { details });
   }
-  if (status === 498 || status === 503 || status === 529) {
+  if (status === 498 || status === 503 || status === 529 || parsed.type === 'overloaded_error') {
     details.retryAfter ??= DEFAULT_RETRY_AFTER_SECONDS;
     return new GatewayError('upstream_overloaded', `${where} is over capacity (HTTP ${status}).${upstreamSays}`, { details });
   }
-  if (status === 408 || status === 504) {
+  if (status === 408 || status === 504 || parsed.type === 'timeout_error') {
     return new GatewayError('upstream_timeout', `${where} timed out (HTTP ${status}).${upstreamSays}`, { details });
   }
   if (status >= 400 && status < 500) {
@@ -246,6 +264,53 @@ function parseLimit(message: string): LimitDetails | undefined {
     if (value !== undefined) details[field] = value;
   }
   return details;
+}
+
+/** Anthropic's `error.type`s (provider-wire-formats.md §3.3). */
+const ANTHROPIC_ERROR_TYPES = new Set([
+  'invalid_request_error', 'authentication_error', 'billing_error', 'permission_error', 'not_found_error',
+  'request_too_large', 'rate_limit_error', 'api_error', 'timeout_error', 'overloaded_error',
+]);
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
+}
+
+const ANTHROPIC_LIMIT_TYPES: Record<string, string> = { 'input tokens': 'ITPM', 'output tokens': 'OTPM', tokens: 'TPM', requests: 'RPM' };
+
+/**
+ * Anthropic's 429 text: "This request would exceed your organization's rate
+ * limit of 50,000 input tokens per minute …".
+ */
+function parseAnthropicLimit(message: string): LimitDetails | undefined {
+  const match = /rate limit of ([\d,]+) (input tokens|output tokens|tokens|requests) per minute/i.exec(message);
+  if (match === null) return undefined;
+  const unit = match[2]!.toLowerCase();
+  const type = ANTHROPIC_LIMIT_TYPES[unit]!;
+  return { limit_name: `${unit} per minute (${type})`, limit_type: type, limit: Number(match[1]!.replace(/,/g, '')) };
+}
+
+interface ContextSizes {
+  prompt_tokens?: number;
+  max_tokens?: number;
+  context_window?: number;
+}
+
+/**
+ * The numbers in context errors: Anthropic's "prompt is too long: 213462 tokens
+ * > 200000 maximum" and "input length and `max_tokens` exceed context limit:
+ * 188240 + 21333 > 200000", OpenAI's "maximum context length is 128000 tokens.
+ * However, your messages resulted in 130000 tokens".
+ */
+function parseContextSizes(message: string): ContextSizes {
+  const tooLong = /(\d+) tokens > (\d+) maximum/.exec(message);
+  if (tooLong) return { prompt_tokens: Number(tooLong[1]), context_window: Number(tooLong[2]) };
+  const withMax = /context limit: (\d+) \+ (\d+) > (\d+)/.exec(message);
+  if (withMax) return { prompt_tokens: Number(withMax[1]), max_tokens: Number(withMax[2]), context_window: Number(withMax[3]) };
+  const openai = /maximum context length is (\d+) tokens.*?resulted in (\d+) tokens/.exec(message);
+  if (openai) return { prompt_tokens: Number(openai[2]), context_window: Number(openai[1]) };
+  return {};
 }
 
 /** When no retry-after came: the reset header of the exhausted budget (Go duration). */

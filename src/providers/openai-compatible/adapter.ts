@@ -5,7 +5,8 @@ import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from
 import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
 import { normalizeCompletion } from './normalize.js';
 import { spliceModel } from '../splice-model.js';
-import { StreamPump } from './stream-pump.js';
+import { StreamPump } from '../stream-pump.js';
+import { StreamRelay } from './stream-relay.js';
 
 const MAX_LISTED_MODELS = 500;
 const HEALTH_TIMEOUT: TimeoutSetting = { seconds: 10, key: undefined };
@@ -77,7 +78,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const text = await this.readBody(response, this.streamTimeout);
       throw this.invalidResponse(`"${contentType || 'no content-type'}" instead of an event stream: ${JSON.stringify(text.slice(0, 80))}`);
     }
-    const pump = new StreamPump(response, call.includeUsage, this.options.context, this.streamTimeout);
+    const pump = new StreamPump(response, (sink) => new StreamRelay(sink, call.includeUsage, this.options.context), this.options.context, this.streamTimeout);
     await pump.prime();
     return { headers: response.headers, usage: () => pump.usage(), pipe: (sink) => pump.pipe(sink) };
   }

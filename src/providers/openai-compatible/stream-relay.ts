@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.js';
+import type { SseRelay } from '../stream-pump.js';
 import type { SseSink } from '../types.js';
 import { parseUpstreamErrorBody, type UpstreamContext } from '../upstream-error.js';
 
@@ -16,7 +17,7 @@ interface ChunkMeta {
  * usage chunk when the client asked for it), errors inside a 200 stream (Groq's
  * `x_groq.error`, OpenRouter's `error` event), unreadable JSON, and the end.
  */
-export class StreamRelay {
+export class StreamRelay implements SseRelay {
   private meta: ChunkMeta | undefined;
   private pendingUsage: unknown;
   /** The stream's usage, from `x_groq.usage` or an OpenAI usage chunk. */

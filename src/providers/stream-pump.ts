@@ -1,9 +1,24 @@
 import type { Dispatcher } from 'undici';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
-import { GatewayError } from '../../errors/gateway-error.js';
-import type { SseSink } from '../types.js';
-import { classifyNetworkError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
-import { StreamRelay } from './stream-relay.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { SseSink } from './types.js';
+import { classifyNetworkError, type TimeoutSetting, type UpstreamContext } from './upstream-error.js';
+
+/**
+ * Translates one provider's SSE events into the client's OpenAI chunks, writing
+ * them to the sink it was built with. One implementation per wire format
+ * (OpenAI-compatible, Anthropic); the pump below is shared.
+ */
+export interface SseRelay {
+  /** One upstream event; returns a promise only when the client needs time to drain. Throws a GatewayError to end the stream. */
+  onEvent(data: string, eventName: string | undefined): Promise<void> | undefined;
+  /** The upstream body ended; throws when the answer was not complete. */
+  onEnd(): Promise<void> | undefined;
+  /** An event with real output went out: from then on a failure cannot be retried. */
+  readonly substantive: boolean;
+  /** Token usage the stream reported, once it has. */
+  readonly usage: { total_tokens?: number } | undefined;
+}
 
 /**
  * Holds events until the client's sink is attached. Before that moment the
@@ -29,14 +44,14 @@ class DeferredSink implements SseSink {
 }
 
 /**
- * Reads an upstream SSE body through the StreamRelay in two phases: `prime()`
+ * Reads an upstream SSE body through a relay in two phases: `prime()`
  * reads until the first event has been checked (nothing reached the client
  * yet, so failures are retryable), `pipe()` attaches the client and forwards
  * the rest with backpressure.
  */
 export class StreamPump {
   private readonly deferred = new DeferredSink();
-  private readonly relay: StreamRelay;
+  private readonly relay: SseRelay;
   private readonly parser: EventSourceParser;
   private readonly chunks: AsyncIterator<Buffer>;
   private readonly decoder = new TextDecoder(); // undici yields Buffers; this keeps split UTF-8 characters whole
@@ -46,11 +61,11 @@ export class StreamPump {
 
   constructor(
     private readonly response: Dispatcher.ResponseData,
-    includeUsage: boolean,
+    createRelay: (sink: SseSink) => SseRelay,
     private readonly ctx: UpstreamContext,
     private readonly timeout: TimeoutSetting,
   ) {
-    this.relay = new StreamRelay(this.deferred, includeUsage, ctx);
+    this.relay = createRelay(this.deferred);
     this.chunks = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     this.parser = createParser({
       onEvent: (event) => {
