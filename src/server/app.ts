@@ -13,6 +13,7 @@ import { createAuthenticator } from './auth.js';
 import type { Handler, RequestContext } from './context.js';
 import { chatCompletions } from './handlers/chat-completions.js';
 import { deploymentHealth, liveness, readiness } from './handlers/health.js';
+import { answerClientErrors, applyClientTimeouts, checkUrlLength, clientTimeouts, hostileInputServerOptions } from './hostile-input.js';
 import { listModels, retrieveModel } from './handlers/models.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -71,7 +72,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const router = new Router(current, { store, limiter, env: options.env, metrics });
     const bodyLimitMb = Number(current.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
     const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);
-    const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) } };
+    const timeouts = clientTimeouts(current);
+    const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes, timeouts.bodyMs) } };
     const models: Route = { handlers: { GET: listModels(router, startedAt) } };
     const alive: Route = { handlers: { GET: liveness }, public: true };
     const routes: Map<string, Route> = new Map([
@@ -86,7 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ['/metrics', { handlers: { GET: serveMetrics(metrics) } }],
       ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
     ]);
-    return { router, routes, chat, bodyLimitBytes, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
+    return { router, routes, chat, bodyLimitBytes, timeouts, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
   };
   let compiled = compile(config);
 
@@ -123,6 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const path = pathOf(req.url ?? '/');
     const { router, routes, chat, bodyLimitBytes, authenticate } = compiled;
     try {
+      checkUrlLength(req.url);
       const { handler, public: isPublic } = findHandler(req.method ?? 'GET', path);
       if (!isPublic) authenticate(req.headers);
       await handler(req, res, ctx);
@@ -130,6 +133,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (abort.signal.aborted) return;
       if (err instanceof GatewayError && err.code === 'body_too_large') discardRest(req, bodyLimitBytes * 2);
       if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
+      // The rest of a stalled body will not come: close, so the socket is freed once the 408 is out.
+      if (err instanceof GatewayError && err.code === 'request_timeout') res.setHeader('connection', 'close');
       ctx.error = sendError(res, err, id);
     } finally {
       const error = ctx.error;
@@ -155,18 +160,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const server = createServer({ ...hostileInputServerOptions, keepAliveTimeout: 65_000 }, (req, res) => {
     void handle(req, res);
   });
-  // Slow clients: headers must arrive within 20 s (slowloris); Node answers 408 and frees the socket.
-  server.headersTimeout = 20_000;
+  // Slow clients (slowloris), oversized heads and broken HTTP get catalog errors too (hostile-input.ts).
+  applyClientTimeouts(server, compiled.timeouts);
+  answerClientErrors(server, (error, cause) => logger.debug('request refused by the HTTP parser', { code: error.code, parser_code: cause }));
   return {
     server,
     get router() {
       return compiled.router;
     },
     drain: () => void (draining = true),
-    reload: (next) => void (compiled = compile(next)),
+    reload: (next) => {
+      compiled = compile(next);
+      applyClientTimeouts(server, compiled.timeouts);
+    },
   };
 }
 

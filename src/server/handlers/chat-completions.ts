@@ -11,9 +11,9 @@ import { SseWriter } from '../sse.js';
  * POST /v1/chat/completions. Stages, top to bottom: parse → resolve and call
  * (the router) → respond. Authentication ran before this handler.
  */
-export function chatCompletions(router: Router, bodyLimitBytes: number): Handler {
+export function chatCompletions(router: Router, bodyLimitBytes: number, bodyTimeoutMs?: number): Handler {
   return async (req, res, ctx) => {
-    const { json, raw } = await readJsonBody(req, bodyLimitBytes);
+    const { json, raw } = await readJsonBody(req, bodyLimitBytes, bodyTimeoutMs);
     const body = parseChatBody(json);
     ctx.alias = body.model;
     ctx.stream = body.stream === true;
