@@ -4,7 +4,8 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { bufferedStderr, createLogger, type Logger, type LogLevel } from '../observability/logger.js';
+import { buffered, bufferedStderr, createLogger, type Logger, type LogLevel } from '../observability/logger.js';
+import { defaultLogDir, RotatingLogFile } from '../observability/log-file.js';
 import { closeAllPools } from '../providers/upstream-pool.js';
 import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
@@ -16,7 +17,7 @@ import { pingRedis } from '../diagnostics/redis-ping.js';
 import { exitWithError, formatCliWarning, formatStartupWarnings } from './report.js';
 import type { FailoverStore } from '../state/failover-store.js';
 import { openRedisStore } from '../state/redis-connect.js';
-import { perWorkerStateWarning, superviseWorkers, workerRole } from './workers.js';
+import { perWorkerStateWarning, superviseWorkers, workerLogSink, workerRole, type WorkerRole } from './workers.js';
 
 export interface ServeOptions {
   configPath: string | undefined;
@@ -28,6 +29,12 @@ export interface ServeOptions {
   numWorkers?: number;
   /** --allow_no_auth: the operator accepts a non-loopback bind without a master key. */
   allowNoAuth?: boolean;
+  /** --log_dir [dir]: also write JSON lines to <dir>/switchyard.log (true: the default directory). */
+  logDir?: string | true;
+  /** --log_rotate_mb: rotate the log file at this size. */
+  logRotateMb?: number;
+  /** --log_keep: rotated log files kept. */
+  logKeep?: number;
 }
 
 /** In-flight requests and streams get this long to finish after SIGTERM/SIGINT. */
@@ -51,12 +58,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   } catch (err) {
     exitWith(err instanceof GatewayError && options.configPath !== undefined ? explainConfigError(err, options.configPath) : err);
   }
-  const logger = createLogger(logLevel(options, env), bufferedStderr(), process.stderr.isTTY === true);
-  checkExposure(options, config);
-
   // Under --num_workers the primary says everything once and serves nothing (cli/workers.ts).
   const numWorkers = options.numWorkers ?? 1;
   const role = workerRole(numWorkers);
+  const fileLog = openFileLog(options, env, role, exitWith);
+  const logger = createLogger(logLevel(options, env), bufferedStderr(), process.stderr.isTTY === true, fileLog?.write);
+  checkExposure(options, config);
+  if (fileLog?.file !== undefined) logger.info('logging to file', { file: fileLog.file.path });
 
   // Unset key variables and unknown providers disable only their deployments:
   // the rest of the config still serves, and the report says what is off.
@@ -64,7 +72,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (role.primary) {
     await warnIfRedisUnreachable(config);
     if (config.routerSettings.redis === undefined) process.stderr.write(perWorkerStateWarning(numWorkers));
-    superviseWorkers(numWorkers, logger, SHUTDOWN_GRACE_MS);
+    superviseWorkers(numWorkers, logger, SHUTDOWN_GRACE_MS, fileLog?.file);
     return;
   }
   const store = await openSharedState(config, logger, role.announce);
@@ -84,7 +92,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger.info('shutting down: finishing in-flight requests', { signal, grace_seconds: SHUTDOWN_GRACE_MS / 1000 });
     drain();
     server.close(() => {
-      void Promise.allSettled([closeAllPools(), store?.close()]).finally(() => process.exit(0));
+      void Promise.allSettled([closeAllPools(), store?.close(), fileLog?.flush()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
@@ -106,6 +114,42 @@ export async function serve(options: ServeOptions): Promise<void> {
         .replace(/^warning\[(\w+)\]: /, 'warning[$1]: config not reloaded, the running one keeps serving — '));
     }
   });
+}
+
+interface FileLog {
+  write: (line: string) => void;
+  /** Hands over what is buffered (a worker's lines travel to the primary). */
+  flush: () => Promise<void>;
+  /** In the process that owns the file. */
+  file?: RotatingLogFile;
+}
+
+/**
+ * --log_dir [dir] or SWITCHYARD_LOG_DIR turns file logging on. The process
+ * that owns the file (the only one, or the primary) writes it; a worker sends
+ * its lines to the primary.
+ */
+function openFileLog(options: ServeOptions, env: NodeJS.ProcessEnv, role: WorkerRole, exitWith: (err: unknown) => never): FileLog | undefined {
+  const fromEnv = env.SWITCHYARD_LOG_DIR?.trim();
+  const dir = options.logDir === true ? defaultLogDir() : (options.logDir ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv));
+  if (dir === undefined) return undefined;
+  if (role.workerId !== undefined) return workerLogSink();
+  let file: RotatingLogFile;
+  try {
+    file = new RotatingLogFile(dir, { maxBytes: options.logRotateMb === undefined ? undefined : options.logRotateMb * 1024 * 1024, keep: options.logKeep });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    exitWith(new GatewayError('log_dir_unavailable', `Cannot write the log file in ${dir} (${reason}).`, { cause: err }));
+  }
+  const write = buffered((text) => file.append(text), (text) => file.flushSync(text));
+  return {
+    write,
+    flush: () => {
+      write.flush();
+      return file.written();
+    },
+    file,
+  };
 }
 
 /**

@@ -13,6 +13,8 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { formatCliWarning } from './report.js';
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../observability/logger.js';
+import { buffered } from '../observability/logger.js';
+import type { RotatingLogFile } from '../observability/log-file.js';
 
 /** Set by the primary in the environment of the one worker that prints the banner at start-up. */
 const BANNER_ENV = 'SWITCHYARD_WORKER_BANNER';
@@ -43,8 +45,41 @@ export function perWorkerStateWarning(numWorkers: number): string {
     `${numWorkers} workers and no Redis: rpm/tpm/max_parallel_requests limits and cooldowns are kept per worker, so together the workers may admit up to ${numWorkers}× a deployment's limits.`));
 }
 
+/** A worker's log lines for the file, as the primary receives them. */
+interface LogMessage {
+  switchyardLog: string;
+}
+
+function isLogMessage(message: unknown): message is LogMessage {
+  return typeof message === 'object' && message !== null && typeof (message as LogMessage).switchyardLog === 'string';
+}
+
+/**
+ * In a worker: the file sink sends batches of lines to the primary, which
+ * owns the log file (one writer, so rotation cannot lose or split lines).
+ * `flush` sends what is buffered and resolves once it is handed over: the
+ * worker calls it before exiting.
+ */
+export function workerLogSink(): { write: (line: string) => void; flush: () => Promise<void> } {
+  let last: Promise<void> = Promise.resolve();
+  const send = (text: string) => {
+    last = new Promise((resolve) => {
+      if (process.send === undefined || !process.connected) return resolve();
+      process.send({ switchyardLog: text } satisfies LogMessage, undefined, {}, () => resolve());
+    });
+  };
+  const batched = buffered(send, undefined);
+  return {
+    write: batched,
+    flush: () => {
+      batched.flush();
+      return last;
+    },
+  };
+}
+
 /** Forks `count` workers and keeps them running until SIGTERM/SIGINT. */
-export function superviseWorkers(count: number, logger: Logger, graceMs: number): void {
+export function superviseWorkers(count: number, logger: Logger, graceMs: number, logFile?: RotatingLogFile): void {
   let stopping = false;
   let announced = false;
   let restartDelayMs = 1000;
@@ -93,6 +128,12 @@ export function superviseWorkers(count: number, logger: Logger, graceMs: number)
       if (!stopping) fork(false);
     }, restartDelayMs);
   });
+
+  if (logFile !== undefined) {
+    cluster.on('message', (_worker, message: unknown) => {
+      if (isLogMessage(message)) logFile.append(message.switchyardLog);
+    });
+  }
 
   for (let i = 0; i < count; i++) fork(i === 0);
 

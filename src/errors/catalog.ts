@@ -290,6 +290,17 @@ export const CATALOG = {
     fix: 'Set router_settings.redis_host/redis_port (or REDIS_HOST/REDIS_PORT) to share the state, or run one worker.',
     steps: [{ text: 'Share the state through Redis:', config: 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: 6379' }],
   }),
+  log_dir_unavailable: entry({
+    status: 500, type: 'server_error', retryable: false, surface: 'cli',
+    title: 'The log directory cannot be written',
+    cause: 'File logging is on (--log_dir or SWITCHYARD_LOG_DIR) and the directory cannot be created or its switchyard.log opened for appending: no permission, a file in the way, or a read-only disk.',
+    fix: 'Give --log_dir a directory Switchyard may write (the default is the system temp folder + /switchyard), or drop the flag to log to stderr only.',
+    steps: [
+      { text: 'Check who may write there:', posix: 'ls -ld /tmp/switchyard', cmd: 'icacls "%TEMP%\\switchyard"', powershell: 'Get-Acl "$env:TEMP\\switchyard"' },
+      { text: 'Or log elsewhere:', posix: 'npx switchyard --config proxy_server_config.yaml --log_dir "$HOME/.switchyard/logs"', cmd: 'npx switchyard --config proxy_server_config.yaml --log_dir "%LOCALAPPDATA%\\switchyard\\logs"' },
+    ],
+    aliases: ['EACCES', 'ENOTDIR', 'EROFS'],
+  }),
   internal_error: entry({
     status: 500, type: 'server_error', retryable: true, surface: 'both',
     title: 'Unexpected error inside Switchyard',
