@@ -8,6 +8,10 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3, trace: 4 };
 /** Field names whose values are never written, whatever the level. */
 const SECRET_FIELD = /authorization|api[-_]?key|master[-_]?key|password|secret|^token$/i;
+/** A credential inside a message or a field with an innocent name. */
+const BEARER = /bearer\s/i;
+const BEARER_VALUE = /bearer\s+\S+/gi;
+const MAX_REDACT_DEPTH = 4;
 
 export type LogFields = Record<string, unknown>;
 
@@ -68,6 +72,7 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     if (RANK[at] > max) return;
     const time = new Date().toISOString();
     const safe = redact(fields);
+    if (BEARER.test(msg)) msg = msg.replace(BEARER_VALUE, 'Bearer [redacted]');
     const json = pretty && toFile === undefined ? undefined : JSON.stringify({ level: at, time, msg, ...safe }) + '\n';
     write(pretty ? prettyLine(at, time, msg, safe) : json!);
     if (toFile !== undefined) toFile(json!);
@@ -84,12 +89,21 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
 }
 
 function redact(fields: LogFields | undefined): LogFields | undefined {
-  if (fields === undefined) return undefined;
+  return fields === undefined ? undefined : redactObject(fields, 0);
+}
+
+/** Nested objects (headers, upstream details) are walked too, a few levels deep; copies are made only where something changes. */
+function redactObject(fields: LogFields, depth: number): LogFields {
   let copy: LogFields | undefined;
   for (const key of Object.keys(fields)) {
-    if (SECRET_FIELD.test(key)) {
+    const value = fields[key];
+    let safe = value;
+    if (SECRET_FIELD.test(key)) safe = '[redacted]';
+    else if (typeof value === 'string' && BEARER.test(value)) safe = value.replace(BEARER_VALUE, 'Bearer [redacted]');
+    else if (depth < MAX_REDACT_DEPTH && typeof value === 'object' && value !== null && !Array.isArray(value)) safe = redactObject(value as LogFields, depth + 1);
+    if (safe !== value) {
       copy ??= { ...fields };
-      copy[key] = '[redacted]';
+      copy[key] = safe;
     }
   }
   return copy ?? fields;
