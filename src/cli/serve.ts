@@ -10,6 +10,7 @@ import { closeAllPools } from '../providers/upstream-pool.js';
 import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
 import { startupBanner } from './banner.js';
+import { watchConfigFile } from './config-watch.js';
 import { explainConfigError } from '../diagnostics/config-error.js';
 import { listenError } from '../diagnostics/listen-error.js';
 import { redisUnreachableError } from '../diagnostics/redis-error.js';
@@ -31,6 +32,8 @@ export interface ServeOptions {
   allowNoAuth?: boolean;
   /** --log_dir [dir]: also write JSON lines to <dir>/switchyard.log (true: the default directory). */
   logDir?: string | true;
+  /** --watch_config: reload when the config file changes, as on SIGHUP. */
+  watchConfig?: boolean;
   /** --log_rotate_mb: rotate the log file at this size. */
   logRotateMb?: number;
   /** --log_keep: rotated log files kept. */
@@ -72,7 +75,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (role.primary) {
     await warnIfRedisUnreachable(config);
     if (config.routerSettings.redis === undefined) process.stderr.write(perWorkerStateWarning(numWorkers));
-    superviseWorkers(numWorkers, logger, SHUTDOWN_GRACE_MS, fileLog?.file);
+    const workers = superviseWorkers(numWorkers, logger, SHUTDOWN_GRACE_MS, fileLog?.file);
+    if (options.watchConfig === true && options.configPath !== undefined) watchConfigFile(options.configPath, workers.reload);
     return;
   }
   const store = await openSharedState(config, logger, role.announce);
@@ -99,21 +103,25 @@ export async function serve(options: ServeOptions): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  // SIGHUP: read the config file again. A config that does not load is
-  // reported with its catalog error and the running one keeps serving.
-  process.on('SIGHUP', () => {
+  // SIGHUP (and, with --watch_config, a change of the file): read the config
+  // file again. A config that does not load is reported with its catalog
+  // error and the running one keeps serving.
+  const reload = (reason: string) => {
     if (options.configPath === undefined) return;
     try {
       const next = loadConfig(options.configPath, { env });
       gateway.reload(next);
-      logger.info('config reloaded', { file: next.file, aliases: gateway.router.table.aliases().length });
+      logger.info('config reloaded', { file: next.file, reason, aliases: gateway.router.table.aliases().length });
       if (role.banner) process.stderr.write(formatStartupWarnings(next, env));
     } catch (err) {
       const error = err instanceof GatewayError ? explainConfigError(err, options.configPath) : err;
       process.stderr.write(formatCliWarning(error instanceof GatewayError ? error : new GatewayError('internal_error', String(error)))
         .replace(/^warning\[(\w+)\]: /, 'warning[$1]: config not reloaded, the running one keeps serving — '));
     }
-  });
+  };
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  // Under --num_workers the primary watches and signals the workers (one watcher, not N).
+  if (options.watchConfig === true && options.configPath !== undefined && numWorkers <= 1) watchConfigFile(options.configPath, () => reload('file changed'));
 }
 
 interface FileLog {

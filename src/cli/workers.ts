@@ -78,8 +78,8 @@ export function workerLogSink(): { write: (line: string) => void; flush: () => P
   };
 }
 
-/** Forks `count` workers and keeps them running until SIGTERM/SIGINT. */
-export function superviseWorkers(count: number, logger: Logger, graceMs: number, logFile?: RotatingLogFile): void {
+/** Forks `count` workers and keeps them running until SIGTERM/SIGINT. `reload` asks every worker to read its config again. */
+export function superviseWorkers(count: number, logger: Logger, graceMs: number, logFile?: RotatingLogFile): { reload(): void } {
   let stopping = false;
   let announced = false;
   let restartDelayMs = 1000;
@@ -145,7 +145,9 @@ export function superviseWorkers(count: number, logger: Logger, graceMs: number,
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   // Each worker reloads its own config.
-  process.on('SIGHUP', () => {
+  const reload = (): void => {
     for (const worker of alive()) worker.process.kill('SIGHUP');
-  });
+  };
+  process.on('SIGHUP', reload);
+  return { reload };
 }
