@@ -15,6 +15,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../observability/logger.js';
 import { buffered } from '../observability/logger.js';
 import type { RotatingLogFile } from '../observability/log-file.js';
+import { serveClusterScrapes } from '../observability/cluster-metrics.js';
 
 /** Set by the primary in the environment of the one worker that prints the banner at start-up. */
 const BANNER_ENV = 'SWITCHYARD_WORKER_BANNER';
@@ -135,6 +136,7 @@ export function superviseWorkers(count: number, logger: Logger, graceMs: number,
     });
   }
 
+  serveClusterScrapes();
   for (let i = 0; i < count; i++) fork(i === 0);
 
   const shutdown = (signal: string): void => {

@@ -113,6 +113,15 @@ export class ProviderHeadroom {
     return undefined;
   }
 
+  /** What is known now, per deployment and kind, for the metrics (budgets past their reset are skipped). */
+  *remaining(): Generator<{ deployment: string; kind: 'requests' | 'tokens'; remaining: number }> {
+    const now = this.clock();
+    for (const [deployment, entry] of this.entries) {
+      if (entry.requests !== undefined && entry.requests.resetAt > now) yield { deployment, kind: 'requests', remaining: entry.requests.remaining };
+      if (entry.tokens !== undefined && entry.tokens.resetAt > now) yield { deployment, kind: 'tokens', remaining: entry.tokens.remaining };
+    }
+  }
+
   /**
    * Counts an admitted request against the cached budget until the next answer
    * replaces it, so a burst of concurrent requests cannot all pass on one

@@ -58,6 +58,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = new Metrics({
     queueWaiting: () => limiter.waiting,
     redisDegraded: store instanceof FailoverStore ? () => store.state === 'degraded' : undefined,
+    providerRemaining: () => limiter.headroom.remaining(),
+    clusterWide: options.workerId !== undefined,
   });
   const startedAt = Math.floor(Date.now() / 1000);
   let draining = false;

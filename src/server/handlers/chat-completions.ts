@@ -5,6 +5,7 @@ import { readJsonBody } from '../body.js';
 import { parseChatBody } from '../chat-request.js';
 import type { Handler, RequestContext } from '../context.js';
 import { sendJson } from '../respond.js';
+import { withProviderHeaders } from '../provider-headers.js';
 import { SseWriter } from '../sse.js';
 
 /**
@@ -41,19 +42,19 @@ export function chatCompletions(router: Router, bodyLimitBytes: number, bodyTime
   };
 }
 
-/** LiteLLM's response header names, so tools built for it keep working. */
+/** LiteLLM's response header names, so tools built for it keep working; the provider's follow (provider-headers.ts). */
 function gatewayHeaders(routed: Routed<{ headers: UpstreamHeaders }>, ctx: RequestContext): Record<string, string> {
   ctx.deployment = routed.deployment.id;
   ctx.attempts = routed.attempts;
   ctx.provider = routed.deployment.provider;
   ctx.upstreamModel = routed.deployment.upstreamModel;
   ctx.upstreamRateLimit = rateLimitHeaders(routed.result.headers);
-  return {
+  return withProviderHeaders({
     'x-litellm-model-group': routed.deployment.alias,
     'x-litellm-model-id': routed.deployment.id,
     'x-litellm-attempted-retries': String(routed.attempts - 1),
     'x-litellm-attempted-fallbacks': String(routed.fallbacks),
-  };
+  }, routed.result.headers);
 }
 
 function rateLimitHeaders(headers: UpstreamHeaders): Record<string, string> | undefined {
