@@ -29,6 +29,8 @@ interface Budget {
 interface Entry {
   requests: Budget | undefined;
   tokens: Budget | undefined;
+  /** The configured deployment, for metrics: a wildcard's many models share one label. */
+  label: string;
 }
 
 export interface ProviderHeadroomOptions {
@@ -64,7 +66,7 @@ export class ProviderHeadroom {
   }
 
   /** Reads `x-ratelimit-remaining-{requests,tokens}` and `x-ratelimit-reset-{requests,tokens}` from an answer. */
-  learn(deploymentId: string, headers: HeaderSource): void {
+  learn(deploymentId: string, headers: HeaderSource, label = deploymentId): void {
     const now = this.clock();
     const requests = this.read(headers, 'requests', now);
     const tokens = this.read(headers, 'tokens', now);
@@ -72,7 +74,7 @@ export class ProviderHeadroom {
     const previous = this.entries.get(deploymentId);
     // Re-inserting moves the key to the end: the Map's order is least recently heard-from first.
     this.entries.delete(deploymentId);
-    this.entries.set(deploymentId, { requests: requests ?? previous?.requests, tokens: tokens ?? previous?.tokens });
+    this.entries.set(deploymentId, { requests: requests ?? previous?.requests, tokens: tokens ?? previous?.tokens, label });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
@@ -113,13 +115,25 @@ export class ProviderHeadroom {
     return undefined;
   }
 
-  /** What is known now, per deployment and kind, for the metrics (budgets past their reset are skipped). */
-  *remaining(): Generator<{ deployment: string; kind: 'requests' | 'tokens'; remaining: number }> {
+  /**
+   * What is known now, per configured deployment and kind, for the metrics:
+   * the lowest over a wildcard's models (its label stays bounded by the
+   * config); budgets past their reset are skipped.
+   */
+  remaining(): Array<{ deployment: string; kind: 'requests' | 'tokens'; remaining: number }> {
     const now = this.clock();
-    for (const [deployment, entry] of this.entries) {
-      if (entry.requests !== undefined && entry.requests.resetAt > now) yield { deployment, kind: 'requests', remaining: entry.requests.remaining };
-      if (entry.tokens !== undefined && entry.tokens.resetAt > now) yield { deployment, kind: 'tokens', remaining: entry.tokens.remaining };
+    const lowest = new Map<string, { deployment: string; kind: 'requests' | 'tokens'; remaining: number }>();
+    const note = (deployment: string, kind: 'requests' | 'tokens', budget: Budget | undefined) => {
+      if (budget === undefined || budget.resetAt <= now) return;
+      const key = `${kind} ${deployment}`;
+      const known = lowest.get(key);
+      if (known === undefined || budget.remaining < known.remaining) lowest.set(key, { deployment, kind, remaining: budget.remaining });
+    };
+    for (const entry of this.entries.values()) {
+      note(entry.label, 'requests', entry.requests);
+      note(entry.label, 'tokens', entry.tokens);
     }
+    return [...lowest.values()];
   }
 
   /**
