@@ -299,7 +299,7 @@ export const CATALOG = {
       { text: 'Check who may write there:', posix: 'ls -ld /tmp/switchyard', cmd: 'icacls "%TEMP%\\switchyard"', powershell: 'Get-Acl "$env:TEMP\\switchyard"' },
       { text: 'Or log elsewhere:', posix: 'npx switchyard --config proxy_server_config.yaml --log_dir "$HOME/.switchyard/logs"', cmd: 'npx switchyard --config proxy_server_config.yaml --log_dir "%LOCALAPPDATA%\\switchyard\\logs"' },
     ],
-    aliases: ['EACCES', 'ENOTDIR', 'EROFS'],
+    aliases: ['ENOTDIR', 'EROFS'],
   }),
   internal_error: entry({
     status: 500, type: 'server_error', retryable: true, surface: 'both',
