@@ -21,10 +21,17 @@ const program = new Command()
   .option('--detailed_debug', 'log requests and upstream details (never keys); print stack traces of internal errors')
   .option('--allow_no_auth', 'allow a non-loopback --host without a master_key (anyone who reaches the port can use your provider keys)')
   .option('--num_workers <n>', 'worker processes serving the port (limits and cooldowns are shared only through Redis)', parseWorkers, 1)
-  .action(async (options: { config?: string; port: number; host: string; debug?: boolean; detailed_debug?: boolean; num_workers: number; allow_no_auth?: boolean }) => {
+  .option('--watch_config', 'reload the config file when it changes (as on SIGHUP); a broken edit is reported and the running config keeps serving')
+  .option('--log_dir [dir]', 'also write JSON log lines to <dir>/switchyard.log, rotated by size (default dir: the system temp folder + /switchyard; or set SWITCHYARD_LOG_DIR)')
+  .option('--log_rotate_mb <mb>', 'rotate the log file when it reaches this size', parsePositive, 10)
+  .option('--log_keep <n>', 'rotated log files to keep (switchyard.1.log is the newest)', parseCount, 5)
+  .action(async (options: { config?: string; port: number; host: string; debug?: boolean; detailed_debug?: boolean; num_workers: number; allow_no_auth?: boolean; watch_config?: boolean; log_dir?: string | true; log_rotate_mb: number; log_keep: number }) => {
     const detailedDebug = options.detailed_debug === true;
     try {
-      await serve({ configPath: options.config, port: options.port, host: options.host, debug: options.debug === true, detailedDebug, numWorkers: options.num_workers, allowNoAuth: options.allow_no_auth === true });
+      await serve({
+        configPath: options.config, port: options.port, host: options.host, debug: options.debug === true, detailedDebug, numWorkers: options.num_workers, allowNoAuth: options.allow_no_auth === true,
+        watchConfig: options.watch_config === true, logDir: options.log_dir, logRotateMb: options.log_rotate_mb, logKeep: options.log_keep,
+      });
     } catch (err) {
       exitWithError(err, detailedDebug);
     }
@@ -57,6 +64,18 @@ program
 function parseWorkers(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('expected a number of workers from 1 to 256.');
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 1000) throw new InvalidArgumentError('expected a whole number from 0 to 1000.');
   return n;
 }
 

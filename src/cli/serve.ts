@@ -4,11 +4,13 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { bufferedStderr, createLogger, type Logger, type LogLevel } from '../observability/logger.js';
+import { buffered, bufferedStderr, createLogger, type Logger, type LogLevel } from '../observability/logger.js';
+import { defaultLogDir, RotatingLogFile } from '../observability/log-file.js';
 import { closeAllPools } from '../providers/upstream-pool.js';
 import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
 import { startupBanner } from './banner.js';
+import { watchConfigFile } from './config-watch.js';
 import { explainConfigError } from '../diagnostics/config-error.js';
 import { listenError } from '../diagnostics/listen-error.js';
 import { redisUnreachableError } from '../diagnostics/redis-error.js';
@@ -16,7 +18,7 @@ import { pingRedis } from '../diagnostics/redis-ping.js';
 import { exitWithError, formatCliWarning, formatStartupWarnings } from './report.js';
 import type { FailoverStore } from '../state/failover-store.js';
 import { openRedisStore } from '../state/redis-connect.js';
-import { perWorkerStateWarning, superviseWorkers, workerRole } from './workers.js';
+import { perWorkerStateWarning, superviseWorkers, workerLogSink, workerRole, type WorkerRole } from './workers.js';
 
 export interface ServeOptions {
   configPath: string | undefined;
@@ -28,8 +30,22 @@ export interface ServeOptions {
   numWorkers?: number;
   /** --allow_no_auth: the operator accepts a non-loopback bind without a master key. */
   allowNoAuth?: boolean;
+  /** --log_dir [dir]: also write JSON lines to <dir>/switchyard.log (true: the default directory). */
+  logDir?: string | true;
+  /** --watch_config: reload when the config file changes, as on SIGHUP. */
+  watchConfig?: boolean;
+  /** --log_rotate_mb: rotate the log file at this size. */
+  logRotateMb?: number;
+  /** --log_keep: rotated log files kept. */
+  logKeep?: number;
 }
 
+/**
+ * Connections the kernel may queue before Node accepts them (capped by the
+ * OS: net.core.somaxconn). Node's default, 511, drops a burst of a few
+ * thousand connects, and each dropped SYN costs its client a 1 s retransmit.
+ */
+const LISTEN_BACKLOG = 4096;
 /** In-flight requests and streams get this long to finish after SIGTERM/SIGINT. */
 const SHUTDOWN_GRACE_MS = 30_000;
 /** Start-up waits this long at most for Redis: a dead Redis must not make starting slow. */
@@ -51,12 +67,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   } catch (err) {
     exitWith(err instanceof GatewayError && options.configPath !== undefined ? explainConfigError(err, options.configPath) : err);
   }
-  const logger = createLogger(logLevel(options, env), bufferedStderr(), process.stderr.isTTY === true);
-  checkExposure(options, config);
-
   // Under --num_workers the primary says everything once and serves nothing (cli/workers.ts).
   const numWorkers = options.numWorkers ?? 1;
   const role = workerRole(numWorkers);
+  const fileLog = openFileLog(options, env, role, exitWith);
+  const logger = createLogger(logLevel(options, env), bufferedStderr(), process.stderr.isTTY === true, fileLog?.write);
+  checkExposure(options, config);
+  if (fileLog?.file !== undefined) logger.info('logging to file', { file: fileLog.file.path });
 
   // Unset key variables and unknown providers disable only their deployments:
   // the rest of the config still serves, and the report says what is off.
@@ -64,7 +81,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (role.primary) {
     await warnIfRedisUnreachable(config);
     if (config.routerSettings.redis === undefined) process.stderr.write(perWorkerStateWarning(numWorkers));
-    superviseWorkers(numWorkers, logger, SHUTDOWN_GRACE_MS);
+    const workers = superviseWorkers(numWorkers, logger, SHUTDOWN_GRACE_MS, fileLog?.file);
+    if (options.watchConfig === true && options.configPath !== undefined) watchConfigFile(options.configPath, workers.reload);
     return;
   }
   const store = await openSharedState(config, logger, role.announce);
@@ -74,7 +92,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   server.once('error', (err: NodeJS.ErrnoException) => {
     void listenError(err, options.host, options.port).then(exitWith, exitWith);
   });
-  server.listen(options.port, options.host, () => {
+  server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     if (role.banner) process.stdout.write(startupBanner(VERSION, `http://${host}:${address.port}`, config, gateway.router));
@@ -84,28 +102,68 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger.info('shutting down: finishing in-flight requests', { signal, grace_seconds: SHUTDOWN_GRACE_MS / 1000 });
     drain();
     server.close(() => {
-      void Promise.allSettled([closeAllPools(), store?.close()]).finally(() => process.exit(0));
+      void Promise.allSettled([closeAllPools(), store?.close(), fileLog?.flush()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  // SIGHUP: read the config file again. A config that does not load is
-  // reported with its catalog error and the running one keeps serving.
-  process.on('SIGHUP', () => {
+  // SIGHUP (and, with --watch_config, a change of the file): read the config
+  // file again. A config that does not load is reported with its catalog
+  // error and the running one keeps serving.
+  const reload = (reason: string) => {
     if (options.configPath === undefined) return;
     try {
       const next = loadConfig(options.configPath, { env });
       gateway.reload(next);
-      logger.info('config reloaded', { file: next.file, aliases: gateway.router.table.aliases().length });
+      logger.info('config reloaded', { file: next.file, reason, aliases: gateway.router.table.aliases().length });
       if (role.banner) process.stderr.write(formatStartupWarnings(next, env));
     } catch (err) {
       const error = err instanceof GatewayError ? explainConfigError(err, options.configPath) : err;
       process.stderr.write(formatCliWarning(error instanceof GatewayError ? error : new GatewayError('internal_error', String(error)))
         .replace(/^warning\[(\w+)\]: /, 'warning[$1]: config not reloaded, the running one keeps serving — '));
     }
-  });
+  };
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  // Under --num_workers the primary watches and signals the workers (one watcher, not N).
+  if (options.watchConfig === true && options.configPath !== undefined && numWorkers <= 1) watchConfigFile(options.configPath, () => reload('file changed'));
+}
+
+interface FileLog {
+  write: (line: string) => void;
+  /** Hands over what is buffered (a worker's lines travel to the primary). */
+  flush: () => Promise<void>;
+  /** In the process that owns the file. */
+  file?: RotatingLogFile;
+}
+
+/**
+ * --log_dir [dir] or SWITCHYARD_LOG_DIR turns file logging on. The process
+ * that owns the file (the only one, or the primary) writes it; a worker sends
+ * its lines to the primary.
+ */
+function openFileLog(options: ServeOptions, env: NodeJS.ProcessEnv, role: WorkerRole, exitWith: (err: unknown) => never): FileLog | undefined {
+  const fromEnv = env.SWITCHYARD_LOG_DIR?.trim();
+  const dir = options.logDir === true ? defaultLogDir() : (options.logDir ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv));
+  if (dir === undefined) return undefined;
+  if (role.workerId !== undefined) return workerLogSink();
+  let file: RotatingLogFile;
+  try {
+    file = new RotatingLogFile(dir, { maxBytes: options.logRotateMb === undefined ? undefined : options.logRotateMb * 1024 * 1024, keep: options.logKeep });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    exitWith(new GatewayError('log_dir_unavailable', `Cannot write the log file in ${dir} (${reason}).`, { cause: err }));
+  }
+  const write = buffered((text) => file.append(text), (text) => file.flushSync(text));
+  return {
+    write,
+    flush: () => {
+      write.flush();
+      return file.written();
+    },
+    file,
+  };
 }
 
 /**

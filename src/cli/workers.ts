@@ -13,6 +13,9 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { formatCliWarning } from './report.js';
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../observability/logger.js';
+import { buffered } from '../observability/logger.js';
+import type { RotatingLogFile } from '../observability/log-file.js';
+import { serveClusterScrapes } from '../observability/cluster-metrics.js';
 
 /** Set by the primary in the environment of the one worker that prints the banner at start-up. */
 const BANNER_ENV = 'SWITCHYARD_WORKER_BANNER';
@@ -43,8 +46,41 @@ export function perWorkerStateWarning(numWorkers: number): string {
     `${numWorkers} workers and no Redis: rpm/tpm/max_parallel_requests limits and cooldowns are kept per worker, so together the workers may admit up to ${numWorkers}× a deployment's limits.`));
 }
 
-/** Forks `count` workers and keeps them running until SIGTERM/SIGINT. */
-export function superviseWorkers(count: number, logger: Logger, graceMs: number): void {
+/** A worker's log lines for the file, as the primary receives them. */
+interface LogMessage {
+  switchyardLog: string;
+}
+
+function isLogMessage(message: unknown): message is LogMessage {
+  return typeof message === 'object' && message !== null && typeof (message as LogMessage).switchyardLog === 'string';
+}
+
+/**
+ * In a worker: the file sink sends batches of lines to the primary, which
+ * owns the log file (one writer, so rotation cannot lose or split lines).
+ * `flush` sends what is buffered and resolves once it is handed over: the
+ * worker calls it before exiting.
+ */
+export function workerLogSink(): { write: (line: string) => void; flush: () => Promise<void> } {
+  let last: Promise<void> = Promise.resolve();
+  const send = (text: string) => {
+    last = new Promise((resolve) => {
+      if (process.send === undefined || !process.connected) return resolve();
+      process.send({ switchyardLog: text } satisfies LogMessage, undefined, {}, () => resolve());
+    });
+  };
+  const batched = buffered(send, undefined);
+  return {
+    write: batched,
+    flush: () => {
+      batched.flush();
+      return last;
+    },
+  };
+}
+
+/** Forks `count` workers and keeps them running until SIGTERM/SIGINT. `reload` asks every worker to read its config again. */
+export function superviseWorkers(count: number, logger: Logger, graceMs: number, logFile?: RotatingLogFile): { reload(): void } {
   let stopping = false;
   let announced = false;
   let restartDelayMs = 1000;
@@ -94,6 +130,13 @@ export function superviseWorkers(count: number, logger: Logger, graceMs: number)
     }, restartDelayMs);
   });
 
+  if (logFile !== undefined) {
+    cluster.on('message', (_worker, message: unknown) => {
+      if (isLogMessage(message)) logFile.append(message.switchyardLog);
+    });
+  }
+
+  serveClusterScrapes();
   for (let i = 0; i < count; i++) fork(i === 0);
 
   const shutdown = (signal: string): void => {
@@ -104,7 +147,9 @@ export function superviseWorkers(count: number, logger: Logger, graceMs: number)
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   // Each worker reloads its own config.
-  process.on('SIGHUP', () => {
+  const reload = (): void => {
     for (const worker of alive()) worker.process.kill('SIGHUP');
-  });
+  };
+  process.on('SIGHUP', reload);
+  return { reload };
 }

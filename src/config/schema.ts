@@ -173,6 +173,9 @@ const generalSettings = z.object({
   master_key: optional(nonEmpty),
   max_request_size_mb: optional(positiveNumber),
   max_response_size_mb: optional(positiveNumber),
+  // Switchyard's own (nginx's names): how long a client may take to send its headers, then its body.
+  client_header_timeout_seconds: optional(positiveNumber),
+  client_body_timeout_seconds: optional(positiveNumber),
   ...compat(
     'database_url', 'database_connection_pool_limit', 'database_connection_timeout', 'allow_requests_on_db_unavailable',
     'store_model_in_db', 'supported_db_objects', 'disable_prisma_schema_update', 'alerting', 'alerting_threshold', 'alert_types',

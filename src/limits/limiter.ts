@@ -140,7 +140,7 @@ export class Limiter {
 
   /** Remembers the provider's `x-ratelimit-*` headers from an answer by this deployment. */
   learn(deployment: Deployment, headers: HeaderSource): void {
-    this.headroom.learn(deployment.id, headers);
+    this.headroom.learn(deployment.id, headers, deployment.config.id);
   }
 
   /**

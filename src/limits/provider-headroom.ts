@@ -32,6 +32,8 @@ interface Budget {
 interface Entry {
   requests: Budget | undefined;
   tokens: Budget | undefined;
+  /** The configured deployment, for metrics: a wildcard's many models share one label. */
+  label: string;
 }
 
 export interface ProviderHeadroomOptions {
@@ -67,7 +69,7 @@ export class ProviderHeadroom {
   }
 
   /** Reads `x-ratelimit-{remaining,reset}-{requests,tokens}` (or Anthropic's `anthropic-ratelimit-…`) from an answer. */
-  learn(deploymentId: string, headers: HeaderSource): void {
+  learn(deploymentId: string, headers: HeaderSource, label = deploymentId): void {
     const now = this.clock();
     const requests = this.read(headers, 'requests', now);
     const tokens = this.read(headers, 'tokens', now);
@@ -75,7 +77,7 @@ export class ProviderHeadroom {
     const previous = this.entries.get(deploymentId);
     // Re-inserting moves the key to the end: the Map's order is least recently heard-from first.
     this.entries.delete(deploymentId);
-    this.entries.set(deploymentId, { requests: requests ?? previous?.requests, tokens: tokens ?? previous?.tokens });
+    this.entries.set(deploymentId, { requests: requests ?? previous?.requests, tokens: tokens ?? previous?.tokens, label });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
@@ -120,6 +122,27 @@ export class ProviderHeadroom {
       };
     }
     return undefined;
+  }
+
+  /**
+   * What is known now, per configured deployment and kind, for the metrics:
+   * the lowest over a wildcard's models (its label stays bounded by the
+   * config); budgets past their reset are skipped.
+   */
+  remaining(): Array<{ deployment: string; kind: 'requests' | 'tokens'; remaining: number }> {
+    const now = this.clock();
+    const lowest = new Map<string, { deployment: string; kind: 'requests' | 'tokens'; remaining: number }>();
+    const note = (deployment: string, kind: 'requests' | 'tokens', budget: Budget | undefined) => {
+      if (budget === undefined || budget.resetAt <= now) return;
+      const key = `${kind} ${deployment}`;
+      const known = lowest.get(key);
+      if (known === undefined || budget.remaining < known.remaining) lowest.set(key, { deployment, kind, remaining: budget.remaining });
+    };
+    for (const entry of this.entries.values()) {
+      note(entry.label, 'requests', entry.requests);
+      note(entry.label, 'tokens', entry.tokens);
+    }
+    return [...lowest.values()];
   }
 
   /**

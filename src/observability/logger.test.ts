@@ -21,3 +21,15 @@ test('a terminal gets one short human line, still redacted', () => {
   createLogger('info', (line) => lines.push(line), true).info('request', { status: 200, alias: 'demo', api_key: 'gsk_secret', skipped: undefined });
   assert.match(lines[0]!, /^\d\d:\d\d:\d\d INFO  request status=200 alias=demo api_key=\[redacted\]\n$/);
 });
+
+test('nested objects and Bearer values in any string field are redacted too', () => {
+  const lines: string[] = [];
+  createLogger('info', (line) => lines.push(line)).info('upstream', {
+    headers: { authorization: 'Bearer sk-nested-1', 'x-api-key': 'sk-nested-2', accept: 'json' },
+    note: 'sent Bearer sk-inline-3 upstream',
+  });
+  const entry = JSON.parse(lines[0]!);
+  assert.deepEqual(entry.headers, { authorization: '[redacted]', 'x-api-key': '[redacted]', accept: 'json' });
+  assert.equal(entry.note, 'sent Bearer [redacted] upstream');
+  assert.ok(!/sk-nested|sk-inline/.test(lines[0]!));
+});

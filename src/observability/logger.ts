@@ -1,5 +1,6 @@
 // One JSON line per event on stderr (what log collectors parse), or a short
-// human line when stderr is a terminal. Secrets are dropped by field name.
+// human line when stderr is a terminal; with --log_dir, JSON lines in a
+// rotated file as well (log-file.ts). Secrets are dropped by field name.
 
 import { writeSync } from 'node:fs';
 
@@ -7,6 +8,10 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3, trace: 4 };
 /** Field names whose values are never written, whatever the level. */
 const SECRET_FIELD = /authorization|api[-_]?key|master[-_]?key|password|secret|^token$/i;
+/** A credential inside a message or a field with an innocent name. */
+const BEARER = /bearer\s/i;
+const BEARER_VALUE = /bearer\s+\S+/gi;
+const MAX_REDACT_DEPTH = 4;
 
 export type LogFields = Record<string, unknown>;
 
@@ -26,32 +31,51 @@ export interface Logger {
  * synchronously on exit, so nothing logged is lost.
  */
 export function bufferedStderr(flushMs = 50, maxBuffered = 64 * 1024): (line: string) => void {
+  return buffered((text) => process.stderr.write(text), (text) => writeSync(2, text), flushMs, maxBuffered);
+}
+
+/** A line sink that batches; `flush()` hands over what is gathered now. */
+export type BufferedSink = ((line: string) => void) & { flush(): void };
+
+/** Gathers lines and hands them to `write` in batches; `writeOnExit` gets what is left when the process exits. */
+export function buffered(write: (text: string) => void, writeOnExit: ((text: string) => void) | undefined, flushMs = 50, maxBuffered = 64 * 1024): BufferedSink {
   let pending = '';
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (pending === '') return;
     const out = pending;
     pending = '';
-    process.stderr.write(out);
+    write(out);
   };
-  process.once('exit', () => {
-    if (pending !== '') writeSync(2, pending);
-  });
-  return (line) => {
+  if (writeOnExit !== undefined) {
+    process.once('exit', () => {
+      if (pending !== '') writeOnExit(pending);
+    });
+  }
+  const sink = (line: string) => {
     pending += line;
     if (pending.length >= maxBuffered) flush();
     else timer ??= setTimeout(flush, flushMs).unref();
   };
+  return Object.assign(sink, { flush });
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line), pretty = false): Logger {
+/**
+ * `write` gets the line for stderr (human when `pretty`); `toFile`, when set,
+ * always gets the JSON line: files are read by programs.
+ */
+export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line), pretty = false, toFile?: (line: string) => void): Logger {
   const max = RANK[level];
   const emit = (at: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[at] > max) return;
     const time = new Date().toISOString();
     const safe = redact(fields);
-    write(pretty ? prettyLine(at, time, msg, safe) : JSON.stringify({ level: at, time, msg, ...safe }) + '\n');
+    if (BEARER.test(msg)) msg = msg.replace(BEARER_VALUE, 'Bearer [redacted]');
+    const json = pretty && toFile === undefined ? undefined : JSON.stringify({ level: at, time, msg, ...safe }) + '\n';
+    write(pretty ? prettyLine(at, time, msg, safe) : json!);
+    if (toFile !== undefined) toFile(json!);
   };
   return {
     level,
@@ -65,12 +89,21 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
 }
 
 function redact(fields: LogFields | undefined): LogFields | undefined {
-  if (fields === undefined) return undefined;
+  return fields === undefined ? undefined : redactObject(fields, 0);
+}
+
+/** Nested objects (headers, upstream details) are walked too, a few levels deep; copies are made only where something changes. */
+function redactObject(fields: LogFields, depth: number): LogFields {
   let copy: LogFields | undefined;
   for (const key of Object.keys(fields)) {
-    if (SECRET_FIELD.test(key)) {
+    const value = fields[key];
+    let safe = value;
+    if (SECRET_FIELD.test(key)) safe = '[redacted]';
+    else if (typeof value === 'string' && BEARER.test(value)) safe = value.replace(BEARER_VALUE, 'Bearer [redacted]');
+    else if (depth < MAX_REDACT_DEPTH && typeof value === 'object' && value !== null && !Array.isArray(value)) safe = redactObject(value as LogFields, depth + 1);
+    if (safe !== value) {
       copy ??= { ...fields };
-      copy[key] = '[redacted]';
+      copy[key] = safe;
     }
   }
   return copy ?? fields;

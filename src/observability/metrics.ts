@@ -11,12 +11,24 @@
 // string), deployments their config id, codes catalog codes. No request ids.
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterRenderer } from './cluster-metrics.js';
+
+/** What a provider last said is left of a deployment's budget (`x-ratelimit-remaining-*`). */
+export interface ProviderRemaining {
+  deployment: string;
+  kind: 'requests' | 'tokens';
+  remaining: number;
+}
 
 export interface MetricsSources {
   /** Requests waiting for rate-limit capacity now (Limiter.waiting). */
   queueWaiting?: () => number;
   /** Set when a FailoverStore is in use: true while it serves from local state. */
   redisDegraded?: () => boolean;
+  /** The provider's remaining budget per deployment (Limiter.headroom), read at scrape time. */
+  providerRemaining?: () => Iterable<ProviderRemaining>;
+  /** Under --num_workers: /metrics shows every worker's metrics, aggregated by the primary (cluster-metrics.ts). */
+  clusterWide?: boolean;
   /** Node process metrics (CPU, memory, event loop, GC). Default true. */
   processMetrics?: boolean;
 }
@@ -34,6 +46,7 @@ export class Metrics {
   private readonly fallbacks: Counter<'alias'>;
   private readonly cooldowns: Counter<'deployment' | 'reason'>;
   private readonly tokens: Counter<'deployment' | 'direction'>;
+  private readonly renderText: () => Promise<string>;
 
   constructor(sources: MetricsSources = {}) {
     const registers = [this.registry];
@@ -69,22 +82,36 @@ export class Metrics {
       name: 'switchyard_tokens_total', help: 'Tokens as reported in upstream usage, by deployment and direction (in: prompt, out: completion).',
       labelNames: ['deployment', 'direction'], registers,
     });
-    const { queueWaiting, redisDegraded } = sources;
+    const { queueWaiting, redisDegraded, providerRemaining } = sources;
     new Gauge({
       name: 'switchyard_queue_waiting', help: 'Requests waiting for rate-limit capacity now.', registers,
       collect() {
         this.set(queueWaiting?.() ?? 0);
       },
     });
+    if (providerRemaining !== undefined) {
+      new Gauge({
+        name: 'switchyard_provider_ratelimit_remaining',
+        help: 'Rate-limit headroom per deployment: requests or tokens its provider reported left (x-ratelimit-remaining-*), less what was admitted since; absent once the provider\'s reset time has passed.',
+        labelNames: ['deployment', 'kind'], registers,
+        // Every worker sees the same provider budget: the lowest report is the freshest, a sum would be wrong.
+        aggregator: 'min',
+        collect() {
+          this.reset();
+          for (const { deployment, kind, remaining } of providerRemaining()) this.set({ deployment, kind }, remaining);
+        },
+      });
+    }
     if (redisDegraded !== undefined) {
       new Gauge({
-        name: 'switchyard_redis_degraded', help: '1 while Redis is unreachable and state is per instance, else 0.', registers,
+        name: 'switchyard_redis_degraded', help: '1 while Redis is unreachable and state is per instance, else 0.', registers, aggregator: 'max',
         collect() {
           this.set(redisDegraded() ? 1 : 0);
         },
       });
     }
     if (sources.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.renderText = sources.clusterWide === true ? clusterRenderer(this.registry) : () => this.registry.metrics();
   }
 
   /** A chat completion request ended (the response was fully sent, or failed). */
@@ -128,6 +155,6 @@ export class Metrics {
 
   /** The exposition text (formatted only here, at scrape time). */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.renderText();
   }
 }

@@ -14,8 +14,10 @@ import type { Handler, RequestContext } from './context.js';
 import { chatCompletions } from './handlers/chat-completions.js';
 import { deploymentHealth, liveness, readiness } from './handlers/health.js';
 import { countTokens, messages } from './handlers/messages.js';
+import { answerClientErrors, applyClientTimeouts, checkUrlLength, clientTimeouts, hostileInputServerOptions } from './hostile-input.js';
 import { listModels, retrieveModel } from './handlers/models.js';
 import { sendAnthropicError } from './messages/errors.js';
+import type { BodyLimits } from './body.js';
 import { sendError, sendJson } from './respond.js';
 
 const DEFAULT_BODY_LIMIT_MB = 32;
@@ -61,6 +63,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = new Metrics({
     queueWaiting: () => limiter.waiting,
     redisDegraded: store instanceof FailoverStore ? () => store.state === 'degraded' : undefined,
+    providerRemaining: () => limiter.headroom.remaining(),
+    clusterWide: options.workerId !== undefined,
   });
   const startedAt = Math.floor(Date.now() / 1000);
   let draining = false;
@@ -74,16 +78,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   const compile = (current: Config) => {
     const router = new Router(current, { store, limiter, env: options.env, metrics });
     const bodyLimitMb = Number(current.generalSettings.raw.max_request_size_mb ?? DEFAULT_BODY_LIMIT_MB);
-    const bodyLimitBytes = Math.floor(bodyLimitMb * 1024 * 1024);
-    const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimitBytes) }, chat: true };
+    const timeouts = clientTimeouts(current);
+    const bodyLimits: BodyLimits = { maxBytes: Math.floor(bodyLimitMb * 1024 * 1024), timeoutMs: timeouts.bodyMs };
+    const chat: Route = { handlers: { POST: chatCompletions(router, bodyLimits) }, chat: true };
     const models: Route = { handlers: { GET: listModels(router, startedAt) } };
     const alive: Route = { handlers: { GET: liveness }, public: true };
     const routes: Map<string, Route> = new Map([
       ['/v1/chat/completions', chat],
       ['/chat/completions', chat],
       // Anthropic SDKs and Claude Code append /v1/messages to a base URL without /v1.
-      ['/v1/messages', { handlers: { POST: messages(router, bodyLimitBytes, current.litellmSettings.dropParams) }, chat: true }],
-      ['/v1/messages/count_tokens', { handlers: { POST: countTokens(router, bodyLimitBytes) } }],
+      ['/v1/messages', { handlers: { POST: messages(router, bodyLimits, current.litellmSettings.dropParams) }, chat: true }],
+      ['/v1/messages/count_tokens', { handlers: { POST: countTokens(router, bodyLimits) } }],
       ['/v1/models', models],
       ['/models', models],
       ['/health', { handlers: { GET: deploymentHealth(router) } }],
@@ -93,7 +98,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ['/metrics', { handlers: { GET: serveMetrics(metrics) } }],
       ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
     ]);
-    return { router, routes, bodyLimitBytes, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
+    return { router, routes, bodyLimits, timeouts, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
   };
   let compiled = compile(config);
 
@@ -132,17 +137,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort.signal };
     const path = pathOf(req.url ?? '/');
-    const { router, routes, bodyLimitBytes, authenticate } = compiled;
+    const { router, routes, bodyLimits, authenticate } = compiled;
     const anthropic = isAnthropicPath(path);
     if (anthropic) res.setHeader('request-id', id);
     try {
+      checkUrlLength(req.url);
       const { handler, public: isPublic } = findHandler(req.method ?? 'GET', path);
       if (!isPublic) authenticate(req.headers);
       await handler(req, res, ctx);
     } catch (err) {
       if (abort.signal.aborted) return;
-      if (err instanceof GatewayError && err.code === 'body_too_large') discardRest(req, bodyLimitBytes * 2);
+      if (err instanceof GatewayError && err.code === 'body_too_large') discardRest(req, bodyLimits.maxBytes * 2);
       if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
+      // The rest of a stalled body will not come: close, so the socket is freed once the 408 is out.
+      if (err instanceof GatewayError && err.code === 'request_timeout') res.setHeader('connection', 'close');
       ctx.error = (anthropic ? sendAnthropicError : sendError)(res, err, id);
     } finally {
       const error = ctx.error;
@@ -168,18 +176,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const server = createServer({ ...hostileInputServerOptions, keepAliveTimeout: 65_000 }, (req, res) => {
     void handle(req, res);
   });
-  // Slow clients: headers must arrive within 20 s (slowloris); Node answers 408 and frees the socket.
-  server.headersTimeout = 20_000;
+  // Slow clients (slowloris), oversized heads and broken HTTP get catalog errors too (hostile-input.ts).
+  applyClientTimeouts(server, compiled.timeouts);
+  answerClientErrors(server, (error, cause) => logger.debug('request refused by the HTTP parser', { code: error.code, parser_code: cause }));
   return {
     server,
     get router() {
       return compiled.router;
     },
     drain: () => void (draining = true),
-    reload: (next) => void (compiled = compile(next)),
+    reload: (next) => {
+      compiled = compile(next);
+      applyClientTimeouts(server, compiled.timeouts);
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { locateJsonError } from './json-position.js';
 
 export interface JsonBody {
@@ -8,15 +9,24 @@ export interface JsonBody {
   raw: Buffer;
 }
 
+/** What a client may send: `max_request_size_mb` and `client_body_timeout_seconds`. */
+export interface BodyLimits {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
 /**
- * Reads the whole body, refusing it as soon as it exceeds `limitBytes` (from
+ * Reads the whole body, refusing it as soon as it exceeds the size limit (from
  * `content-length` before reading, or while reading when the client lied or
- * used chunked encoding), then parses it as JSON.
+ * used chunked encoding) or the time limit, then parses it as JSON.
  */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<JsonBody> {
+export async function readJsonBody(req: IncomingMessage, { maxBytes: limitBytes, timeoutMs }: BodyLimits): Promise<JsonBody> {
   const declared = Number(req.headers['content-length']);
   if (declared > limitBytes) throw tooLarge(declared, limitBytes);
-  const raw = await readBytes(req, limitBytes);
+  const raw = await readBytes(req, limitBytes, timeoutMs);
+  if (exceedsJsonDepth(raw)) {
+    throw new GatewayError('json_too_deep', `Request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`, { details: { max_depth: MAX_JSON_DEPTH } });
+  }
   const text = raw.toString('utf8');
   try {
     return { json: JSON.parse(text), raw };
@@ -28,11 +38,21 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
 }
 
-/** Event listeners rather than `for await`: leaving that loop early would destroy the request before the 413 is sent. */
-function readBytes(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+/**
+ * Event listeners rather than `for await`: leaving that loop early would
+ * destroy the request before the 413 is sent. The whole body must arrive
+ * within `timeoutMs` of the start: a stalled or trickling client holds a socket.
+ */
+function readBytes(req: IncomingMessage, limitBytes: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new GatewayError('request_timeout', `The request body did not arrive within ${timeoutMs / 1000} s (${size} bytes received).`, {
+        details: { timeout_seconds: timeoutMs / 1000, received_bytes: size },
+      }));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
@@ -51,6 +71,7 @@ function readBytes(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
       reject(err);
     };
     const cleanup = () => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);

@@ -123,6 +123,10 @@ test('GET /metrics counts requests, attempts, retries and tokens, and exposes no
   assert.equal(value(samples, 'switchyard_tokens_total', { deployment: 'groq/*#1', direction: 'in' }), 2);
   assert.equal(value(samples, 'switchyard_tokens_total', { deployment: 'groq/*#1', direction: 'out' }), 5);
 
+  // Provider headroom: per configured deployment (a wildcard's models share its label).
+  assert.ok(value(samples, 'switchyard_provider_ratelimit_remaining', { deployment: 'groq/*#1', kind: 'tokens' })! > 0);
+  assert.ok(value(samples, 'switchyard_provider_ratelimit_remaining', { deployment: 'groq-70b#0', kind: 'requests' })! > 0);
+
   assert.equal(value(samples, 'switchyard_queue_waiting', {}), 0);
   assert.equal(samples.filter((s) => s.name === 'switchyard_redis_degraded').length, 0, 'no Redis configured');
   assert.ok(samples.some((s) => s.name === 'process_resident_memory_bytes' || s.name === 'nodejs_heap_size_used_bytes'), 'default process metrics');

@@ -1,6 +1,6 @@
 import type { Router } from '../../router/router.js';
 import { toGatewayError } from '../../errors/envelope.js';
-import { readJsonBody } from '../body.js';
+import { readJsonBody, type BodyLimits } from '../body.js';
 import { parseChatBody } from '../chat-request.js';
 import type { Handler } from '../context.js';
 import { gatewayHeaders } from '../gateway-headers.js';
@@ -11,9 +11,9 @@ import { SseWriter } from '../sse.js';
  * POST /v1/chat/completions. Stages, top to bottom: parse → resolve and call
  * (the router) → respond. Authentication ran before this handler.
  */
-export function chatCompletions(router: Router, bodyLimitBytes: number): Handler {
+export function chatCompletions(router: Router, limits: BodyLimits): Handler {
   return async (req, res, ctx) => {
-    const { json, raw } = await readJsonBody(req, bodyLimitBytes);
+    const { json, raw } = await readJsonBody(req, limits);
     const body = parseChatBody(json);
     ctx.alias = body.model;
     ctx.stream = body.stream === true;

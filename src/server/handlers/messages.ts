@@ -1,6 +1,6 @@
 import { toGatewayError } from '../../errors/envelope.js';
 import type { Router } from '../../router/router.js';
-import { readJsonBody } from '../body.js';
+import { readJsonBody, type BodyLimits } from '../body.js';
 import type { Handler } from '../context.js';
 import { gatewayHeaders } from '../gateway-headers.js';
 import { estimateInputTokens } from '../messages/count-tokens.js';
@@ -18,9 +18,9 @@ import { SseWriter } from '../sse.js';
  * exactly as /v1/chat/completions → translate the answer or stream back.
  * Errors are rendered in Anthropic's envelope by app.ts.
  */
-export function messages(router: Router, bodyLimitBytes: number, dropParams: boolean): Handler {
+export function messages(router: Router, limits: BodyLimits, dropParams: boolean): Handler {
   return async (req, res, ctx) => {
-    const { json } = await readJsonBody(req, bodyLimitBytes);
+    const { json } = await readJsonBody(req, limits);
     const request = parseMessagesRequest(json, { requireMaxTokens: true });
     ctx.alias = request.model;
     ctx.stream = request.stream === true;
@@ -56,9 +56,9 @@ export function messages(router: Router, bodyLimitBytes: number, dropParams: boo
  * POST /v1/messages/count_tokens: `{"input_tokens": N}`, estimated (see
  * count-tokens.ts) without calling the provider. The alias must exist.
  */
-export function countTokens(router: Router, bodyLimitBytes: number): Handler {
+export function countTokens(router: Router, limits: BodyLimits): Handler {
   return async (req, res, ctx) => {
-    const { json } = await readJsonBody(req, bodyLimitBytes);
+    const { json } = await readJsonBody(req, limits);
     const request = parseMessagesRequest(json, { requireMaxTokens: false });
     ctx.alias = request.model;
     router.resolve(request.model);
