@@ -710,8 +710,8 @@ router_settings: { num_retries: 0, disable_cooldowns: true }
     assert.deepEqual(second.gatewayRequest.messages, second.directRequest.messages);
   });
 
-  test('streaming: the same text and final message as streaming straight from the mock', async () => {
-    const params = { max_tokens: 512, messages: [{ role: 'user' as const, content: 'Stream this reply to me' }] };
+  test('streaming (with a stop sequence): the same text and final message as streaming straight from the mock', async () => {
+    const params = { max_tokens: 512, messages: [{ role: 'user' as const, content: 'Stream this reply to me' }], stop_sequences: ['to me'] };
     anth.reset();
     const expected = await direct.messages.stream({ ...params, model: MODEL }).finalMessage();
     anth.reset();
@@ -722,6 +722,7 @@ router_settings: { num_retries: 0, disable_cooldowns: true }
     stream.on('text', (delta) => (text += delta));
     const actual = await stream.finalMessage();
     assertEquivalent(actual, expected);
+    assert.equal(actual.stop_reason, 'stop_sequence');
     assert.equal(text, (expected.content[0] as Anthropic.TextBlock).text);
     assert.equal(events[0], 'message_start');
     assert.deepEqual(events.slice(-2), ['message_delta', 'message_stop']);
