@@ -280,11 +280,13 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 const ANTHROPIC_LIMIT_TYPES: Record<string, string> = { 'input tokens': 'ITPM', 'output tokens': 'OTPM', tokens: 'TPM', requests: 'RPM' };
 
 /**
- * Anthropic's 429 text: "This request would exceed your organization's rate
- * limit of 50,000 input tokens per minute …".
+ * Anthropic's 429 text, in both wordings the API has used: "This request would
+ * exceed your organization's rate limit of 50,000 input tokens per minute (org:
+ * …)" and "… exceed the rate limit for your organization (<org id>) of 50,000
+ * input tokens per minute".
  */
 function parseAnthropicLimit(message: string): LimitDetails | undefined {
-  const match = /rate limit of ([\d,]+) (input tokens|output tokens|tokens|requests) per minute/i.exec(message);
+  const match = /rate limit (?:for your organization (?:\([^)]*\) )?)?of ([\d,]+) (input tokens|output tokens|tokens|requests) per minute/i.exec(message);
   if (match === null) return undefined;
   const unit = match[2]!.toLowerCase();
   const type = ANTHROPIC_LIMIT_TYPES[unit]!;

@@ -18,11 +18,23 @@ export function gatewayHeaders(routed: Routed<{ headers: UpstreamHeaders }>, ctx
   }, routed.result.headers);
 }
 
+/** Groq's and OpenAI's names, and Anthropic's for the same facts (its resets are RFC 3339 timestamps, kept as sent). */
+const RATE_LIMIT_HEADERS: Array<[header: string, key: string]> = [
+  ['x-ratelimit-remaining-requests', 'remaining-requests'],
+  ['x-ratelimit-remaining-tokens', 'remaining-tokens'],
+  ['x-ratelimit-reset-requests', 'reset-requests'],
+  ['x-ratelimit-reset-tokens', 'reset-tokens'],
+  ...(['requests', 'tokens', 'input-tokens', 'output-tokens'] as const).flatMap((budget): Array<[string, string]> => [
+    [`anthropic-ratelimit-${budget}-remaining`, `remaining-${budget}`],
+    [`anthropic-ratelimit-${budget}-reset`, `reset-${budget}`],
+  ]),
+];
+
 function rateLimitHeaders(headers: UpstreamHeaders): Record<string, string> | undefined {
   let found: Record<string, string> | undefined;
-  for (const name of ['x-ratelimit-remaining-requests', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
+  for (const [name, key] of RATE_LIMIT_HEADERS) {
     const value = headers[name];
-    if (typeof value === 'string') (found ??= {})[name.slice('x-ratelimit-'.length)] = value;
+    if (typeof value === 'string') (found ??= {})[key] = value;
   }
   return found;
 }

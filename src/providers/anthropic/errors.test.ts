@@ -82,3 +82,16 @@ test('429 without retry-after: the reset (RFC 3339) of the exhausted budget is t
   assert.equal(err.details.limit_type, 'ITPM');
   assert.equal(err.details.limit, 30_000);
 });
+
+test('429: the older wording "the rate limit for your organization (<id>) of N … per minute" names the budget too', () => {
+  for (const message of [
+    'This request would exceed the rate limit for your organization (a22cf6e6-a940-4fff-8c4c-1580816ac7be) of 1,000,000 input tokens per minute. For details, refer to: https://docs.anthropic.com/en/api/rate-limits.',
+    'This request would exceed the rate limit for your organization of 20,000 input tokens per minute.',
+  ]) {
+    const err = classifyUpstreamError(429, anthropicError('rate_limit_error', message), { 'retry-after': '7' }, ctx);
+    assert.equal(err.details.limit_type, 'ITPM', message);
+    assert.equal(err.details.limit, message.includes('1,000,000') ? 1_000_000 : 20_000);
+  }
+  const requests = classifyUpstreamError(429, anthropicError('rate_limit_error', 'This request would exceed the rate limit for your organization (org) of 50 requests per minute.'), {}, ctx);
+  assert.equal(requests.details.limit_type, 'RPM');
+});

@@ -95,3 +95,12 @@ test('usage without cache fields (older models, null counts)', () => {
     prompt_tokens: 7, completion_tokens: 3, total_tokens: 10, prompt_tokens_details: { cached_tokens: 0 }, cache_creation_input_tokens: 0, cache_read_input_tokens: 0,
   });
 });
+
+test('a stop sequence: finish_reason stop, and the choice names the sequence (for /v1/messages clients)', () => {
+  const message: AnthropicMessage = { ...TOOL_ANSWER, content: [{ type: 'text', text: 'Hello ' }], stop_reason: 'stop_sequence', stop_sequence: 'END' };
+  const choice = (toChatCompletion(message, undefined, 1).choices as Array<Record<string, unknown>>)[0]!;
+  assert.equal(choice.finish_reason, 'stop');
+  assert.equal(choice.stop_sequence, 'END');
+  const plain = (toChatCompletion({ ...message, stop_reason: 'end_turn', stop_sequence: null }, undefined, 1).choices as Array<Record<string, unknown>>)[0]!;
+  assert.equal('stop_sequence' in plain, false);
+});

@@ -68,7 +68,18 @@ export interface AnthropicMessage {
   model: string;
   content: ContentBlock[];
   stop_reason: string | null;
+  stop_sequence?: string | null;
   usage?: AnthropicUsage;
+}
+
+/**
+ * OpenAI's `finish_reason: "stop"` cannot say which stop sequence ended the
+ * answer; Anthropic's clients (served through /v1/messages) expect it back in
+ * `stop_sequence`, so the choice carries it beside the finish reason. OpenAI
+ * clients ignore the extra field.
+ */
+export function stopSequenceField(stopReason: unknown, stopSequence: unknown): { stop_sequence: string } | Record<string, never> {
+  return stopReason === 'stop_sequence' && typeof stopSequence === 'string' ? { stop_sequence: stopSequence } : {};
 }
 
 /** Only a JSON object with a `content` array is a message; anything else is not Anthropic's answer. */
@@ -118,7 +129,11 @@ export function toChatCompletion(message: AnthropicMessage, jsonTool: string | u
     object: 'chat.completion',
     created,
     model: message.model,
-    choices: [{ index: 0, message: reply, logprobs: null, finish_reason: finishReason(message.stop_reason, jsonTool !== undefined && toolCalls.length === 0) }],
+    choices: [{
+      index: 0, message: reply, logprobs: null,
+      finish_reason: finishReason(message.stop_reason, jsonTool !== undefined && toolCalls.length === 0),
+      ...stopSequenceField(message.stop_reason, message.stop_sequence),
+    }],
     usage: toOpenAIUsage(message.usage),
   };
 }

@@ -174,3 +174,13 @@ test('EOF before message_stop is upstream_stream_interrupted; junk data is upstr
   assert.throws(() => relay.onEnd(), (err: GatewayError) => err.code === 'upstream_stream_interrupted');
   assert.throws(() => relay.onEvent('<html>', 'message_start'), (err: GatewayError) => err.code === 'upstream_invalid_response');
 });
+
+test('a stop sequence: the finish chunk names it beside finish_reason stop', () => {
+  const events = TEXT_STREAM.map(([name, data]): [string, string] =>
+    name === 'message_delta' ? [name, '{"type":"message_delta","delta":{"stop_reason":"stop_sequence","stop_sequence":"END"},"usage":{"output_tokens":2}}'] : [name, data]);
+  const { chunks } = run(events, false);
+  const finish = chunks.find((c) => c.choices[0]?.finish_reason)!.choices[0];
+  assert.equal(finish.finish_reason, 'stop');
+  assert.equal(finish.stop_sequence, 'END');
+  assert.ok(run(TEXT_STREAM, false).chunks.every((c) => !('stop_sequence' in c.choices[0])));
+});

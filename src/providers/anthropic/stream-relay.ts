@@ -2,7 +2,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { SseRelay } from '../stream-pump.js';
 import type { SseSink } from '../types.js';
 import { classifyUpstreamError, type UpstreamContext } from '../upstream-error.js';
-import { finishReason, toOpenAIUsage, type AnthropicUsage, type OpenAIUsage } from './response.js';
+import { finishReason, stopSequenceField, toOpenAIUsage, type AnthropicUsage, type OpenAIUsage } from './response.js';
 
 /** The HTTP status each Anthropic error type comes with, so a mid-stream error classifies like the same error before the stream. */
 const ERROR_STATUS: Record<string, number> = {
@@ -43,6 +43,7 @@ interface StreamDelta {
   signature?: string;
   partial_json?: string;
   stop_reason?: string | null;
+  stop_sequence?: string | null;
 }
 
 /** What an Anthropic content block index stands for in the OpenAI stream. */
@@ -104,7 +105,7 @@ export class AnthropicStreamRelay implements SseRelay {
         this.usage = toOpenAIUsage(this.anthropicUsage);
         const reason = event.delta?.stop_reason;
         if (reason === undefined || reason === null) return undefined;
-        return this.chunk({}, finishReason(reason, this.jsonTool !== undefined && this.toolCount === 0));
+        return this.chunk({}, finishReason(reason, this.jsonTool !== undefined && this.toolCount === 0), stopSequenceField(reason, event.delta?.stop_sequence));
       }
       case 'message_stop':
         return this.finish();
@@ -175,14 +176,14 @@ export class AnthropicStreamRelay implements SseRelay {
     return this.chunk({ content: text });
   }
 
-  private chunk(delta: Record<string, unknown>, finish: string | null = null): Promise<void> | undefined {
+  private chunk(delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}): Promise<void> | undefined {
     if (finish !== null) this.substantive = true;
     return this.sink.send(JSON.stringify({
       id: this.id,
       object: 'chat.completion.chunk',
       created: this.created,
       model: this.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...extra }],
     }));
   }
 

@@ -63,3 +63,12 @@ test('errors: Anthropic envelope and type from the status, with the catalog code
   assert.equal(body.error.param, 'model');
   assert.ok(body.error.fix);
 });
+
+test('a choice naming its stop sequence (the anthropic/ provider) is stop_sequence; cache writes are reported apart', () => {
+  const answer = completion({ content: 'Hello ' }, 'stop', { prompt_tokens: 100, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 30 }, cache_creation_input_tokens: 50 });
+  (answer.choices[0] as Record<string, unknown>).stop_sequence = 'END';
+  const message = toAnthropicMessage(answer, 'claude');
+  assert.equal(message.stop_reason, 'stop_sequence');
+  assert.equal(message.stop_sequence, 'END');
+  assert.deepEqual(message.usage, { input_tokens: 20, output_tokens: 2, cache_creation_input_tokens: 50, cache_read_input_tokens: 30 });
+});

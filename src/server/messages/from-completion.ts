@@ -3,14 +3,17 @@ import { GatewayError } from '../../errors/gateway-error.js';
 
 // OpenAI chat.completion → Anthropic `message` (provider-wire-formats.md §3.1, §3.4).
 
-export type StopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal';
+export type StopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal' | 'stop_sequence';
 
 /**
  * OpenAI says why it stopped, not which stop sequence matched, so a stop is
- * always `end_turn` (with `stop_sequence: null`). Some servers finish with
- * "stop" beside tool calls: the client must still run them, so that is `tool_use`.
+ * `end_turn` (with `stop_sequence: null`) — unless the choice names the
+ * sequence, as the `anthropic/` provider's answers do (`stop_sequence` beside
+ * `finish_reason`). Some servers finish with "stop" beside tool calls: the
+ * client must still run them, so that is `tool_use`.
  */
-export function stopReasonOf(finishReason: unknown, calledTools: boolean): StopReason {
+export function stopReasonOf(finishReason: unknown, calledTools: boolean, stopSequence: string | null = null): StopReason {
+  if (stopSequence !== null && finishReason === 'stop' && !calledTools) return 'stop_sequence';
   switch (finishReason) {
     case 'length':
       return 'max_tokens';
@@ -36,7 +39,14 @@ export function usageOf(usage: unknown): AnthropicUsage {
   const u = objectOr(usage);
   const prompt = count(u.prompt_tokens);
   const cached = Math.min(prompt, count(objectOr(u.prompt_tokens_details).cached_tokens));
-  return { input_tokens: prompt - cached, output_tokens: count(u.completion_tokens), cache_creation_input_tokens: 0, cache_read_input_tokens: cached };
+  // Only the `anthropic/` provider reports cache writes (LiteLLM's field); they are part of prompt_tokens too.
+  const written = Math.min(prompt - cached, count(u.cache_creation_input_tokens));
+  return { input_tokens: prompt - cached - written, output_tokens: count(u.completion_tokens), cache_creation_input_tokens: written, cache_read_input_tokens: cached };
+}
+
+/** The matched stop sequence, when the choice names it (see stopReasonOf). */
+export function stopSequenceOf(choice: Record<string, unknown>): string | null {
+  return typeof choice.stop_sequence === 'string' ? choice.stop_sequence : null;
 }
 
 /** `chatcmpl-abc` → `msg_abc`: traceable to the upstream answer, shaped like Anthropic's ids. */
@@ -64,14 +74,15 @@ export function toAnthropicMessage(completion: Record<string, unknown>, alias: s
     content.push({ type: 'tool_use', id: toolUseIdOf(call.id), name, input: parseArguments(fn.arguments, name) });
   }
   if (content.length === 0 && typeof message.refusal === 'string') content.push({ type: 'text', text: message.refusal });
+  const stopReason = stopReasonOf(choice.finish_reason, toolCalls.length > 0, stopSequenceOf(choice));
   return {
     id: messageIdOf(completion.id),
     type: 'message',
     role: 'assistant',
     model: alias,
     content,
-    stop_reason: stopReasonOf(choice.finish_reason, toolCalls.length > 0),
-    stop_sequence: null,
+    stop_reason: stopReason,
+    stop_sequence: stopReason === 'stop_sequence' ? stopSequenceOf(choice) : null,
     usage: usageOf(completion.usage),
   };
 }

@@ -112,3 +112,15 @@ test('odd upstream chunks (null entries, no choices) are skipped, not a crash', 
   for (const data of ['null', JSON.stringify({ ...base, choices: [null] }), JSON.stringify({ ...base, choices: [{ delta: { tool_calls: [null, { index: 0, function: { name: 7 } }] } }] }), '[DONE]']) writer.send(data);
   assert.deepEqual(names(), ['message_start', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop']);
 });
+
+test('a finish chunk naming its stop sequence: message_delta says stop_sequence and which', () => {
+  const { sink, events } = recorder();
+  const writer = new AnthropicStreamWriter(sink, 'claude');
+  writer.send(chunk({ content: 'Hello ' }));
+  writer.send(JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop', stop_sequence: 'END' }] }));
+  writer.send(usageChunk({ prompt_tokens: 100, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 30 }, cache_creation_input_tokens: 50 }));
+  writer.send('[DONE]');
+  const delta = events.find((e) => e.name === 'message_delta')!.data;
+  assert.deepEqual(delta.delta, { stop_reason: 'stop_sequence', stop_sequence: 'END' });
+  assert.deepEqual(delta.usage, { output_tokens: 2, input_tokens: 20, cache_creation_input_tokens: 50, cache_read_input_tokens: 30 });
+});

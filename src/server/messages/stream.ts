@@ -1,5 +1,5 @@
 import type { SseSink } from '../../providers/types.js';
-import { messageIdOf, stopReasonOf, toolUseIdOf, usageOf } from './from-completion.js';
+import { messageIdOf, stopReasonOf, stopSequenceOf, toolUseIdOf, usageOf } from './from-completion.js';
 
 // OpenAI chat.completion.chunk stream → Anthropic stream events
 // (provider-wire-formats.md §3.2, §3.4), written as the chunks arrive.
@@ -28,6 +28,7 @@ export class AnthropicStreamWriter implements SseSink {
   /** OpenAI's tool-call index → the Anthropic block that carries it. */
   private readonly toolBlocks = new Map<number, number>();
   private finishReason: unknown;
+  private stopSequence: string | null = null;
   private usage: unknown;
   /** The last write that had to wait for the client, returned to the pump for backpressure. */
   private wait: Promise<void> | undefined;
@@ -51,7 +52,10 @@ export class AnthropicStreamWriter implements SseSink {
       const delta = choice.delta ?? {};
       if (typeof delta.content === 'string' && delta.content !== '') this.text(delta.content);
       if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) if (typeof call === 'object' && call !== null) this.toolCall(call);
-      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+      if (choice.finish_reason) {
+        this.finishReason = choice.finish_reason;
+        this.stopSequence = stopSequenceOf(choice);
+      }
     }
     return this.wait;
   }
@@ -108,12 +112,12 @@ export class AnthropicStreamWriter implements SseSink {
     this.finished = true;
     if (!this.started) this.start(undefined);
     this.close();
-    const stopReason = stopReasonOf(this.finishReason, this.toolBlocks.size > 0);
+    const stopReason = stopReasonOf(this.finishReason, this.toolBlocks.size > 0, this.stopSequence);
     const usage = usageOf(this.usage);
     this.emit('message_delta', JSON.stringify({
       type: 'message_delta',
-      delta: { stop_reason: stopReason, stop_sequence: null },
-      usage: { output_tokens: usage.output_tokens, input_tokens: usage.input_tokens, cache_creation_input_tokens: 0, cache_read_input_tokens: usage.cache_read_input_tokens },
+      delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null },
+      usage: { output_tokens: usage.output_tokens, input_tokens: usage.input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens },
     }));
     this.emit('message_stop', MESSAGE_STOP);
   }
