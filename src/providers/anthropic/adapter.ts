@@ -2,8 +2,8 @@ import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { StreamPump } from '../stream-pump.js';
 import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
-import { poolFor } from '../upstream-pool.js';
-import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
+import { UpstreamClient } from '../upstream-client.js';
+import { classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
 import { defaultMaxTokens } from './models.js';
 import { toAnthropicRequest, type AnthropicRequest } from './request.js';
 import { isAnthropicMessage, toChatCompletion } from './response.js';
@@ -40,42 +40,33 @@ export function anthropicEndpoints(apiBase: string): { messages: URL; models: UR
 
 /** Claude models through Anthropic's Messages API, behind OpenAI's chat API. */
 export class AnthropicAdapter implements ProviderAdapter {
-  private readonly pool: Dispatcher;
+  private readonly client: UpstreamClient;
   private readonly messagesPath: string;
   private readonly modelsPath: string;
-  private readonly headers: Record<string, string>;
   private readonly totalTimeout: TimeoutSetting;
   private readonly streamTimeout: TimeoutSetting;
 
   constructor(private readonly options: AnthropicOptions) {
     const { messages, models } = anthropicEndpoints(options.apiBase);
-    this.pool = poolFor(messages.origin);
     this.messagesPath = messages.pathname + messages.search;
     this.modelsPath = models.pathname;
     this.totalTimeout = { seconds: options.timeout, key: 'litellm_params.timeout' };
     this.streamTimeout = { seconds: options.streamTimeout, key: 'litellm_params.stream_timeout' };
-    this.headers = {
+    this.client = new UpstreamClient(messages.origin, {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'anthropic-version': ANTHROPIC_VERSION,
       ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
       ...options.extraHeaders,
-    };
+    }, options.context);
   }
 
   async complete(call: ChatCall): Promise<Completion> {
     const request = this.translate(call, false);
     const response = await this.send(request, call, this.totalTimeout);
-    const text = await this.readBody(response, this.totalTimeout);
-    if (response.statusCode >= 300) throw classifyUpstreamError(response.statusCode, text, response.headers, this.options.context);
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      throw this.invalidResponse(`a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
-    }
+    const message = await this.client.json(response, this.totalTimeout);
     if (!isAnthropicMessage(message)) {
-      throw this.invalidResponse('JSON that is not a message (no `content` array); is api_base an Anthropic Messages API endpoint?');
+      throw this.client.invalidResponse('JSON that is not a message (no `content` array); is api_base an Anthropic Messages API endpoint?');
     }
     return { body: toChatCompletion(message, request.jsonTool, Math.floor(Date.now() / 1000)), headers: response.headers };
   }
@@ -83,15 +74,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async openStream(call: ChatCall): Promise<ChatStream> {
     const request = this.translate(call, true);
     const response = await this.send(request, call, this.streamTimeout);
-    if (response.statusCode >= 300) {
-      const text = await this.readBody(response, this.streamTimeout);
-      throw classifyUpstreamError(response.statusCode, text, response.headers, this.options.context);
-    }
-    const contentType = String(response.headers['content-type'] ?? '');
-    if (!contentType.includes('text/event-stream')) {
-      const text = await this.readBody(response, this.streamTimeout);
-      throw this.invalidResponse(`"${contentType || 'no content-type'}" instead of an event stream: ${JSON.stringify(text.slice(0, 80))}`);
-    }
+    await this.client.expectEventStream(response, this.streamTimeout);
     const ctx = this.options.context;
     const pump = new StreamPump(response, (sink) => new AnthropicStreamRelay(sink, call.includeUsage, ctx, request.jsonTool), ctx, this.streamTimeout);
     await pump.prime();
@@ -106,7 +89,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async checkHealth(upstreamModel: string, signal: AbortSignal): Promise<void> {
     const ctx = this.options.context;
     const response = await this.get(`${this.modelsPath}/${encodeURIComponent(upstreamModel)}`, signal);
-    const text = await this.readBody(response, HEALTH_TIMEOUT);
+    const text = await this.client.text(response, HEALTH_TIMEOUT);
     if (response.statusCode < 300) return;
     if (response.statusCode !== 404) throw classifyUpstreamError(response.statusCode, text, response.headers, ctx);
     const available = await this.listModels(signal);
@@ -118,7 +101,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   private async listModels(signal: AbortSignal): Promise<string[]> {
     try {
       const response = await this.get(`${this.modelsPath}?limit=${MODEL_LIST_LIMIT}`, signal);
-      const text = await this.readBody(response, HEALTH_TIMEOUT);
+      const text = await this.client.text(response, HEALTH_TIMEOUT);
       if (response.statusCode >= 300) return [];
       const data = (JSON.parse(text) as { data?: Array<{ id?: unknown }> }).data;
       return Array.isArray(data) ? data.map((m) => m?.id).filter((id): id is string => typeof id === 'string') : [];
@@ -136,48 +119,11 @@ export class AnthropicAdapter implements ProviderAdapter {
     });
   }
 
-  private async send(request: AnthropicRequest, call: ChatCall, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
-    try {
-      return await this.pool.request({
-        method: 'POST',
-        path: this.messagesPath,
-        headers: this.headers,
-        body: JSON.stringify(request.body),
-        signal: call.signal,
-        headersTimeout: timeout.seconds * 1000,
-        bodyTimeout: timeout.seconds * 1000,
-      });
-    } catch (err) {
-      throw this.networkError(err, call.signal, timeout);
-    }
+  private send(request: AnthropicRequest, call: ChatCall, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
+    return this.client.request('POST', this.messagesPath, JSON.stringify(request.body), call.signal, timeout);
   }
 
-  private async get(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    try {
-      return await this.pool.request({ method: 'GET', path, headers: this.headers, signal, headersTimeout: HEALTH_TIMEOUT.seconds * 1000, bodyTimeout: HEALTH_TIMEOUT.seconds * 1000 });
-    } catch (err) {
-      throw this.networkError(err, signal, HEALTH_TIMEOUT);
-    }
-  }
-
-  private async readBody(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<string> {
-    try {
-      return await response.body.text();
-    } catch (err) {
-      throw classifyNetworkError(err, this.options.context, timeout);
-    }
-  }
-
-  private networkError(err: unknown, signal: AbortSignal, timeout: TimeoutSetting): unknown {
-    // The client left: nothing to classify, the server drops the request.
-    if (signal.aborted) return signal.reason ?? err;
-    return classifyNetworkError(err, this.options.context, timeout);
-  }
-
-  private invalidResponse(what: string): GatewayError {
-    const ctx = this.options.context;
-    return new GatewayError('upstream_invalid_response', `${ctx.provider} at ${ctx.host} answered with ${what}.`, {
-      details: { provider: ctx.provider, deployment: ctx.deploymentId, model: ctx.upstreamModel },
-    });
+  private get(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    return this.client.request('GET', path, undefined, signal, HEALTH_TIMEOUT);
   }
 }

@@ -1,0 +1,80 @@
+import type { Dispatcher } from 'undici';
+import { GatewayError } from '../errors/gateway-error.js';
+import { poolFor } from './upstream-pool.js';
+import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from './upstream-error.js';
+
+/**
+ * The HTTP half every adapter shares: one upstream origin, its fixed headers,
+ * and the rule that every way a call can fail (no answer, an error status, a
+ * body that is not what the API sends) becomes a catalog error naming where.
+ * Adapters keep only their wire format.
+ */
+export class UpstreamClient {
+  private readonly pool: Dispatcher;
+
+  constructor(
+    origin: string,
+    private readonly headers: Record<string, string>,
+    readonly context: UpstreamContext,
+  ) {
+    this.pool = poolFor(origin);
+  }
+
+  async request(method: 'GET' | 'POST', path: string, body: string | Buffer | undefined, signal: AbortSignal, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
+    try {
+      return await this.pool.request({
+        method,
+        path,
+        headers: this.headers,
+        body,
+        signal,
+        headersTimeout: timeout.seconds * 1000,
+        bodyTimeout: timeout.seconds * 1000,
+      });
+    } catch (err) {
+      // The client left: nothing to classify, the server drops the request.
+      if (signal.aborted) throw signal.reason ?? err;
+      throw classifyNetworkError(err, this.context, timeout);
+    }
+  }
+
+  /** The whole body as text; a failure while reading is a network failure. */
+  async text(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<string> {
+    try {
+      return await response.body.text();
+    } catch (err) {
+      throw classifyNetworkError(err, this.context, timeout);
+    }
+  }
+
+  /** A successful answer's parsed JSON; an error status or a body that is not JSON throws the catalog error. */
+  async json(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<unknown> {
+    const text = await this.text(response, timeout);
+    if (response.statusCode >= 300) throw classifyUpstreamError(response.statusCode, text, response.headers, this.context);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw this.invalidResponse(`a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+  }
+
+  /** Throws the catalog error unless the answer is a successful event stream. */
+  async expectEventStream(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<void> {
+    if (response.statusCode >= 300) {
+      const text = await this.text(response, timeout);
+      throw classifyUpstreamError(response.statusCode, text, response.headers, this.context);
+    }
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (!contentType.includes('text/event-stream')) {
+      const text = await this.text(response, timeout);
+      throw this.invalidResponse(`"${contentType || 'no content-type'}" instead of an event stream: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+  }
+
+  invalidResponse(what: string): GatewayError {
+    const ctx = this.context;
+    return new GatewayError('upstream_invalid_response', `${ctx.provider} at ${ctx.host} answered with ${what}.`, {
+      details: { provider: ctx.provider, deployment: ctx.deploymentId, model: ctx.upstreamModel },
+    });
+  }
+}
