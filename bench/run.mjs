@@ -7,18 +7,23 @@
 //
 // Options: --no-build (use dist/ as it is), --ref REV (build and measure that commit alone, in a
 // scratch directory, whatever the work tree holds), --no-write (print only), --rounds N,
-// --quiet-wait S (wait up to S seconds, default 60, for other processes to leave the CPU idle).
-// Three targets, each in its own process, all on 127.0.0.1: the mock upstream
-// (called directly: the baseline), the bare proxy (the floor) and Switchyard
-// (the compiled CLI). Measurements interleave the targets round by round so
-// that machine noise hits all of them alike; ratios are taken within a round.
+// --quiet-wait S (wait up to S seconds, default 60, for other processes to leave the CPU idle),
+// --soak N (requests in the soak, default 1,000,000; 0 skips it), --no-portkey / --portkey
+// (the peer gateway: on by default, off in --smoke).
+// Four targets, each in its own process, all on 127.0.0.1: the mock upstream
+// (called directly: the baseline), the bare proxy (the floor), Switchyard
+// (the compiled CLI) and Portkey's gateway (the peer). Measurements interleave
+// the targets round by round so that machine noise hits all of them alike;
+// ratios are taken within a round. Then: start-up time, a 1,000-deployment
+// alias, --num_workers 2, and the soak.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentBody, smallBody, smallStreamBody } from './lib/bodies.mjs';
-import { killAllNow, MASTER_KEY, REPO, startBare, startMock, startSwitchyard, stopAll, stopOne } from './lib/processes.mjs';
-import { concat, cpuMs, machineBusyMs, pacedLatency, percentile, rssBytes, rssSampler, saturate, sequentialLatency, streamTtfb } from './lib/measure.mjs';
+import { killAllNow, MASTER_KEY, REPO, spawnSwitchyard, startBare, startMock, startPortkey, startSwitchyard, stopAll, stopOne } from './lib/processes.mjs';
+import { concat, cpuMs, machineBusyMs, treeCpuMs, pacedLatency, percentile, processTree, rssBytes, rssSampler, saturate, sequentialLatency, streamTtfb } from './lib/measure.mjs';
+import { timeToAnswer } from './lib/startup.mjs';
 import { fmt, machine, markdownTable, medianOf, replaceSection, spread } from './lib/report.mjs';
 import { undici, undiciVersion } from './lib/undici.mjs';
 
@@ -31,11 +36,21 @@ const README = join(BENCH, 'README.md');
 const PATH = '/v1/chat/completions';
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` };
 
-const roundsArg = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : undefined;
+const argNumber = (name) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : undefined);
+const roundsArg = argNumber('--rounds');
+// Installing Portkey (≈130 packages) is the slow part of a first smoke run: the smoke leaves it out unless asked.
+const PORTKEY = SMOKE ? flag('--portkey') : !flag('--no-portkey');
 const PLAN = SMOKE
-  ? { satRounds: 1, latRounds: 1, agentRounds: 1, connections: 10, warmSeconds: 0, calSeconds: 0.2, satSeconds: 0.2, seqCount: 50, pacedRate: 100, pacedSeconds: 0.3, ttfbCount: 30, agentSeconds: 0.2, limitSeconds: 90 }
-  : { satRounds: 10, latRounds: 3, agentRounds: 8, connections: 50, warmSeconds: 1, calSeconds: 0.7, satSeconds: 1.5, seqCount: 2000, pacedRate: 500, pacedSeconds: 3, ttfbCount: 1000, agentSeconds: 1.2, limitSeconds: 600 };
-if (roundsArg) Object.assign(PLAN, { satRounds: roundsArg, latRounds: roundsArg, agentRounds: roundsArg });
+  ? { satRounds: 1, latRounds: 1, agentRounds: 1, connections: 10, warmSeconds: 0, calSeconds: 0.2, satSeconds: 0.2, seqCount: 50, pacedRate: 100, pacedSeconds: 0.3, ttfbCount: 30, agentSeconds: 0.2, startupRuns: 1, scaleRounds: 1, scaleSeconds: 0.2, soak: 2000, limitSeconds: 120 }
+  : { satRounds: 10, latRounds: 3, agentRounds: 8, connections: 50, warmSeconds: 1, calSeconds: 0.7, satSeconds: 1.5, seqCount: 2000, pacedRate: 500, pacedSeconds: 3, ttfbCount: 1000, agentSeconds: 1.2, startupRuns: 7, scaleRounds: 6, scaleSeconds: 1.5, soak: 1_000_000, limitSeconds: 900 };
+if (roundsArg) Object.assign(PLAN, { satRounds: roundsArg, latRounds: roundsArg, agentRounds: roundsArg, scaleRounds: roundsArg });
+if (argNumber('--soak') !== undefined) PLAN.soak = argNumber('--soak');
+// The soak is bounded by its count; the time limit grows with it (at ≥ 1,000 req/s).
+PLAN.limitSeconds += PLAN.soak / 1000;
+/** Deployments in the alias group of the large-config phase. */
+const LARGE = 1000;
+/** Each phase that ran, by name: the smoke test checks that all did. */
+const phasesRan = [];
 
 const LOADAVG = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return 'n/a'; } })();
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -99,9 +114,12 @@ function sweepStaleScratch() {
 
 function prepare() {
   sweepStaleScratch();
-  if (!existsSync(join(BENCH, 'node_modules', 'autocannon'))) {
-    log('installing the load generator: npm ci --prefix bench');
-    run('npm', ['ci', '--prefix', BENCH, '--no-audit', '--no-fund'], { cwd: REPO });
+  // Portkey is an optional dependency of bench/: the smoke run (in `npm test`) installs without it.
+  const missing = !existsSync(join(BENCH, 'node_modules', 'autocannon')) || (PORTKEY && !existsSync(join(BENCH, 'node_modules', '@portkey-ai', 'gateway')));
+  if (missing) {
+    const args = ['ci', '--prefix', BENCH, '--no-audit', '--no-fund', ...(PORTKEY ? [] : ['--omit=optional'])];
+    log(`installing the load generator${PORTKEY ? ' and Portkey' : ''}: npm ${args.join(' ')}`);
+    run('npm', args, { cwd: REPO });
   }
   if (REF) return snapshot(REF);
   // The smoke test checks the harness, not the figures: it uses dist/ as it is unless asked to build.
@@ -129,18 +147,21 @@ async function waitForQuiet(seconds) {
 }
 
 // ---- checks before measuring -------------------------------------------------
+const headersFor = (target) => target.headers ?? HEADERS;
+
 async function post(url, body, headers = HEADERS) {
   const res = await undici.request(url + PATH, { method: 'POST', headers, body });
   return { status: res.statusCode, text: await res.body.text() };
 }
 
-async function sanity(targets) {
-  for (const [name, t] of Object.entries(targets)) {
-    const plain = await post(t.url, smallBody);
+async function sanity(targets, names) {
+  for (const name of names) {
+    const t = targets[name];
+    const plain = await post(t.url, smallBody, headersFor(t));
     if (plain.status !== 200 || !Array.isArray(JSON.parse(plain.text).choices)) throw new Error(`${name}: non-stream answer is wrong: ${plain.status} ${plain.text.slice(0, 200)}`);
     for (const body of [smallStreamBody, agentBody]) {
-      const s = await post(t.url, body);
-      if (s.status !== 200 || !s.text.trimEnd().endsWith('data: [DONE]')) throw new Error(`${name}: stream answer is wrong: ${s.status} ${s.text.slice(0, 200)}`);
+      const s = await post(t.url, body, headersFor(t));
+      if (s.status !== 200 || !s.text.trimEnd().endsWith('data: [DONE]')) throw new Error(`${name}: stream answer is wrong: ${s.status} …${s.text.slice(-300)}`);
     }
   }
   // Switchyard proves the path under test: auth on, the alias routed to the mock, usage re-emitted.
@@ -150,18 +171,30 @@ async function sanity(targets) {
   if (!/"choices":\[\],"usage":\{/.test(agent.text)) throw new Error('switchyard: include_usage stream has no usage chunk');
 }
 
-// ---- measurement phases --------------------------------------------------------
-const NAMES = ['direct', 'bare', 'switchyard'];
-const rotate = (round) => NAMES.map((_, i) => NAMES[(i + round) % NAMES.length]);
+/** Runs `check`; on failure adds what the target said on stderr to the error. */
+async function withStderr(target, check) {
+  try {
+    return await check();
+  } catch (err) {
+    await new Promise((r) => setTimeout(r, 200)); // let its log line arrive
+    const said = target.stderr().trim();
+    if (said) err.message += `\n--- ${target.name} stderr ---\n${said}`;
+    throw err;
+  }
+}
 
-/** The processes whose CPU a run on `name` reads: the proxy (if any), then the mock. */
-const cpuPidsFor = (targets, name) => (name === 'direct' ? [targets.direct.pid] : [targets[name].pid, targets.direct.pid]);
+// ---- measurement phases --------------------------------------------------------
+const NAMES = ['direct', 'bare', 'switchyard', ...(PORTKEY ? ['portkey'] : [])];
+const rotate = (round, names = NAMES) => names.map((_, i) => names[(i + round) % names.length]);
+
+/** The processes whose CPU a run on `name` reads: the proxy (all its processes, if several), then the mock. */
+const cpuPidsFor = (targets, name) => (name === 'direct' ? [targets.direct.pid] : [targets[name].pids ?? targets[name].pid, targets.direct.pid]);
 
 /** Warms each target (JIT, connection pools) with a timed saturation run, then measures its rate with a second one. */
-async function calibrate(targets, body) {
+async function calibrate(targets, body, names = NAMES) {
   const rates = {};
-  for (const name of NAMES) {
-    const run = (maxSeconds) => saturate({ url: targets[name].url, path: PATH, headers: HEADERS, body, connections: PLAN.connections, amount: 1e9, maxSeconds });
+  for (const name of names) {
+    const run = (maxSeconds) => saturate({ url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body, connections: PLAN.connections, amount: 1e9, maxSeconds });
     if (PLAN.warmSeconds > 0) await run(PLAN.warmSeconds);
     rates[name] = (await run(PLAN.calSeconds)).rps;
   }
@@ -169,43 +202,39 @@ async function calibrate(targets, body) {
 }
 
 /** Fixed-count saturation runs, interleaved; `rates` from calibration sizes each run to ≈`seconds`. */
-async function saturationRounds(targets, body, rounds, seconds, rates, label) {
-  const out = Object.fromEntries(NAMES.map((n) => [n, []]));
+async function saturationRounds(targets, body, rounds, seconds, rates, label, names = NAMES) {
+  const out = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const name of rotate(r)) {
+    for (const name of rotate(r, names)) {
       const amount = Math.max(PLAN.connections * 4, Math.round(rates[name] * seconds));
       const res = await saturate({
-        url: targets[name].url, path: PATH, headers: HEADERS, body, connections: PLAN.connections,
+        url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body, connections: PLAN.connections,
         amount, maxSeconds: seconds * 4 + 5, cpuPids: cpuPidsFor(targets, name),
       });
       if (res.failed > 0) failures.push(`${label} ${name} round ${r + 1}: ${res.failed} failed requests`);
       out[name].push(res);
     }
-    log(`  ${label} round ${r + 1}/${rounds}: ${NAMES.map((n) => `${n} ${fmt.int(out[n].at(-1).rps)} req/s`).join(', ')}  [${elapsed()}]`);
+    log(`  ${label} round ${r + 1}/${rounds}: ${names.map((n) => `${n} ${fmt.int(out[n].at(-1).rps)} req/s`).join(', ')}  [${elapsed()}]`);
   }
   return out;
 }
 
 const failures = [];
 
+/** The proxies whose memory is reported (not the mock). */
+const PROXIES = NAMES.filter((n) => n !== 'direct');
+
 async function measureAll(targets) {
   const results = { rss: {} };
-  const sy = targets.switchyard;
-  const bare = targets.bare;
   await new Promise((r) => setTimeout(r, 300));
-  results.rss.idle = { switchyard: rssBytes(sy.pid), bare: rssBytes(bare.pid) };
+  const rssNow = () => Object.fromEntries(PROXIES.map((n) => [n, rssBytes(targets[n].pid)]));
+  results.rss.idle = rssNow();
 
   log(`sanity checks  [${elapsed()}]`);
-  try {
-    await sanity(targets);
-  } catch (err) {
-    await new Promise((r) => setTimeout(r, 200)); // let its log line arrive
-    const said = sy.stderr().trim();
-    if (said) err.message += `\n--- switchyard stderr ---\n${said}`;
-    throw err;
-  }
+  await withStderr(targets.switchyard, () => sanity(targets, NAMES));
+  phasesRan.push('sanity');
 
-  const sampler = rssSampler([sy.pid, bare.pid]);
+  const sampler = rssSampler(PROXIES.map((n) => targets[n].pid));
   try {
     log(`warm-up and calibration  [${elapsed()}]`);
     const smallRates = await calibrate(targets, smallBody);
@@ -213,108 +242,278 @@ async function measureAll(targets) {
 
     log(`1+2. saturation, small non-stream body, ${PLAN.connections} connections  [${elapsed()}]`);
     results.sat = await saturationRounds(targets, smallBody, PLAN.satRounds, PLAN.satSeconds, smallRates, 'saturation');
+    phasesRan.push('saturation');
 
     log(`3. latency: unloaded (1 connection, sequential) and paced at ${PLAN.pacedRate} req/s  [${elapsed()}]`);
     results.seq = Object.fromEntries(NAMES.map((n) => [n, []]));
     results.paced = Object.fromEntries(NAMES.map((n) => [n, []]));
     for (let r = 0; r < PLAN.latRounds; r++) {
       for (const name of rotate(r)) {
-        results.seq[name].push(await sequentialLatency({ url: targets[name].url, path: PATH, headers: HEADERS, body: smallBody, count: PLAN.seqCount }));
+        results.seq[name].push(await sequentialLatency({ url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body: smallBody, count: PLAN.seqCount }));
       }
       for (const name of rotate(r)) {
         const pid = targets[name].pid;
         const cpu0 = cpuMs(pid);
-        const p = await pacedLatency({ url: targets[name].url, path: PATH, headers: HEADERS, body: smallBody, rate: PLAN.pacedRate, seconds: PLAN.pacedSeconds });
+        const p = await pacedLatency({ url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body: smallBody, rate: PLAN.pacedRate, seconds: PLAN.pacedSeconds });
         p.cpuMsPerRequest = (cpuMs(pid) - cpu0) / p.served;
         if (p.failed > 0) failures.push(`paced ${name} round ${r + 1}: ${p.failed} failed requests`);
         results.paced[name].push(p);
       }
       log(`  latency round ${r + 1}/${PLAN.latRounds}  [${elapsed()}]`);
     }
+    phasesRan.push('latency');
 
     log(`4. streaming time to first byte, ${PLAN.ttfbCount} sequential stream:true requests per target and round  [${elapsed()}]`);
     results.ttfb = Object.fromEntries(NAMES.map((n) => [n, []]));
     for (let r = 0; r < PLAN.latRounds; r++) {
       for (const name of rotate(r)) {
-        results.ttfb[name].push(await streamTtfb({ url: targets[name].url, path: PATH, headers: HEADERS, body: smallStreamBody, count: PLAN.ttfbCount }));
+        results.ttfb[name].push(await streamTtfb({ url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body: smallStreamBody, count: PLAN.ttfbCount }));
       }
     }
+    phasesRan.push('ttfb');
 
     log(`6. coding-agent request: ${(agentBody.length / 1024).toFixed(1)} KiB, 16 tools, stream + include_usage  [${elapsed()}]`);
     results.agent = await saturationRounds(targets, agentBody, PLAN.agentRounds, PLAN.agentSeconds, agentRates, 'agent');
+    phasesRan.push('agent');
   } finally {
     sampler.sample();
     sampler.stop();
   }
-  results.rss.load = { switchyard: sampler.max(sy.pid), bare: sampler.max(bare.pid) };
+  results.rss.load = Object.fromEntries(PROXIES.map((n) => [n, sampler.max(targets[n].pid)]));
   await new Promise((r) => setTimeout(r, SMOKE ? 300 : 3000));
-  results.rss.after = { switchyard: rssBytes(sy.pid), bare: rssBytes(bare.pid) };
+  results.rss.after = rssNow();
+  phasesRan.push('rss');
   return results;
 }
 
-// ---- figures ---------------------------------------------------------------------
-const perRound = (runs, f) => runs.direct.map((_, i) => f(Object.fromEntries(NAMES.map((n) => [n, runs[n][i]]))));
-const medianField = (list, f) => medianOf(list.map(f));
+/**
+ * Start-up time, spawn → first 200 from /health/liveliness, median of
+ * PLAN.startupRuns, one process at a time: Switchyard with one deployment and
+ * with LARGE, and as references the bare proxy (Node's own start-up plus an
+ * http server: the floor) and Portkey (first answer on `/`).
+ */
+async function startupPhase(mockUrl) {
+  const kinds = [
+    { name: 'bare', path: '/health/liveliness', ok: (s) => s > 0, build: (port) => ({ args: [join(BENCH, 'targets/bare-proxy.mjs'), '--upstream', mockUrl, '--port', String(port)] }) },
+    { name: 'switchyard', path: '/health/liveliness', ok: (s) => s === 200, build: (port) => spawnSwitchyard(mockUrl, { root: switchyardRoot, port }) },
+    { name: `switchyard${LARGE}`, path: '/health/liveliness', ok: (s) => s === 200, build: (port) => spawnSwitchyard(mockUrl, { root: switchyardRoot, port, deployments: LARGE }) },
+    ...(PORTKEY ? [{ name: 'portkey', path: '/', ok: (s) => s > 0, build: (port) => ({ args: [join(BENCH, 'targets/portkey.mjs'), '--port', String(port)] }) }] : []),
+  ];
+  const out = Object.fromEntries(kinds.map((k) => [k.name, []]));
+  for (let r = 0; r < PLAN.startupRuns; r++) {
+    for (const k of rotate(r, kinds.map((x) => x.name)).map((n) => kinds.find((x) => x.name === n))) {
+      out[k.name].push(await timeToAnswer(k.build, { path: k.path, ok: k.ok }));
+    }
+  }
+  log(`  start-up, median ms: ${kinds.map((k) => `${k.name} ${fmt.ms(medianOf(out[k.name]), 0)}`).join(', ')}  [${elapsed()}]`);
+  phasesRan.push('startup');
+  return out;
+}
 
-function figures(results) {
+/**
+ * Saturation rounds between the main Switchyard and `extra` (another
+ * Switchyard: LARGE deployments, or --num_workers 2), interleaved, same load
+ * as phase 1. `extra` is stopped afterwards.
+ */
+async function versusPhase(targets, extra, label) {
+  const names = ['switchyard', extra.key];
+  const all = { ...targets, [extra.key]: extra };
+  await withStderr(extra, async () => {
+    const ok = await post(extra.url, smallBody);
+    if (ok.status !== 200) throw new Error(`${extra.key}: answered ${ok.status}: ${ok.text.slice(0, 200)}`);
+  });
+  const rates = await calibrate(all, smallBody, names);
+  const runs = await saturationRounds(all, smallBody, PLAN.scaleRounds, PLAN.scaleSeconds, rates, label, names);
+  const rss = rssBytes(extra.pids ?? extra.pid);
+  await stopOne(extra);
+  return { runs, rss };
+}
+
+/**
+ * The soak: PLAN.soak requests at saturation against the main Switchyard
+ * (alternating small non-stream and stream bodies), in ten slices, RSS read
+ * after each slice and sampled every 200 ms for the peak; then idle.
+ */
+async function soakPhase(target) {
+  const slices = 10;
+  const per = Math.ceil(PLAN.soak / slices);
+  const rssStart = rssBytes(target.pid);
+  const sampler = rssSampler([target.pid]);
+  const series = [];
+  let served = 0;
+  const t = performance.now();
+  try {
+    for (let i = 0; i < slices; i++) {
+      const res = await saturate({
+        url: target.url, path: PATH, headers: HEADERS, bodies: [smallBody, smallStreamBody], connections: PLAN.connections,
+        amount: per, maxSeconds: per / 200 + 30,
+      });
+      if (res.failed > 0) failures.push(`soak slice ${i + 1}: ${res.failed} failed requests`);
+      served += res.ok;
+      series.push(rssBytes(target.pid));
+      if (!SMOKE) log(`  soak ${fmt.int(served)} requests: RSS ${fmt.mb(series.at(-1))}  [${elapsed()}]`);
+    }
+  } finally {
+    sampler.sample();
+    sampler.stop();
+  }
+  const seconds = (performance.now() - t) / 1000;
+  await new Promise((r) => setTimeout(r, SMOKE ? 300 : 3000));
+  phasesRan.push('soak');
+  return { served, seconds, rssStart, series, peak: sampler.max(target.pid), after: rssBytes(target.pid) };
+}
+
+/** The pids of a --num_workers target: the primary and its workers, once all `count` workers run. */
+async function workerPids(target, count) {
+  for (let i = 0; i < 200; i++) {
+    const pids = processTree(target.pid);
+    if (pids.length >= count + 1) return pids;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`--num_workers ${count}: the workers did not start`);
+}
+
+async function scalePhases(targets) {
+  const out = {};
+  log(`7. ${fmt.int(LARGE)} deployments in the alias group vs 1  [${elapsed()}]`);
+  const large = await startSwitchyard(targets.direct.url, { root: switchyardRoot, deployments: LARGE, name: `switchyard${LARGE}` });
+  large.key = 'large';
+  out.large = await versusPhase(targets, large, `${LARGE} deployments`);
+  phasesRan.push('large-config');
+
+  log(`8. --num_workers 2 vs one process  [${elapsed()}]`);
+  const workers = await startSwitchyard(targets.direct.url, { root: switchyardRoot, numWorkers: 2, name: 'switchyard-2-workers' });
+  workers.key = 'workers';
+  workers.pids = await workerPids(workers, 2);
+  out.workers = await versusPhase(targets, workers, '2 workers');
+  phasesRan.push('workers');
+
+  if (PLAN.soak > 0) {
+    log(`9. soak: ${fmt.int(PLAN.soak)} requests against Switchyard  [${elapsed()}]`);
+    out.soak = await soakPhase(targets.switchyard);
+  }
+  return out;
+}
+
+// ---- figures ---------------------------------------------------------------------
+const perRound = (runs, f, names = NAMES) => runs[names[0]].map((_, i) => f(Object.fromEntries(names.map((n) => [n, runs[n][i]]))));
+const medianField = (list, f) => medianOf(list.map(f));
+const dash = '—';
+
+function figures(results, startup, scale) {
   const { sat, agent, seq, paced, ttfb, rss } = results;
   const pooled = (runs, key) => Object.fromEntries(NAMES.map((n) => [n, concat(runs[n].map((x) => (key ? x[key] : x)))]));
   const seqAll = pooled(seq);
   const pacedAll = pooled(paced, 'samples');
   const ttfbAll = pooled(ttfb, 'ttfb');
-  const p = (arr, q) => percentile(arr, q);
+  const byName = (f) => Object.fromEntries(NAMES.map((n) => [n, f(n)]));
 
-  const satRps = Object.fromEntries(NAMES.map((n) => [n, medianField(sat[n], (x) => x.rps)]));
-  const satCpu = Object.fromEntries(NAMES.map((n) => [n, medianField(sat[n], (x) => x.cpuMsPerRequest[0])]));
-  const agentRps = Object.fromEntries(NAMES.map((n) => [n, medianField(agent[n], (x) => x.rps)]));
-  const agentCpu = Object.fromEntries(NAMES.map((n) => [n, medianField(agent[n], (x) => x.cpuMsPerRequest[0])]));
+  const satRps = byName((n) => medianField(sat[n], (x) => x.rps));
+  const satCpu = byName((n) => medianField(sat[n], (x) => x.cpuMsPerRequest[0]));
+  const pacedCpu = byName((n) => medianField(paced[n], (x) => x.cpuMsPerRequest));
+  const agentRps = byName((n) => medianField(agent[n], (x) => x.rps));
+  const agentCpu = byName((n) => medianField(agent[n], (x) => x.cpuMsPerRequest[0]));
+  const ratio = (runs, a, b, f) => perRound(runs, (x) => f(x[a]) / f(x[b]));
+  const rps = (x) => x.rps;
+  const cpu = (x) => x.cpuMsPerRequest[0];
 
   const r = {
-    satSyBare: perRound(sat, (x) => x.switchyard.rps / x.bare.rps),
-    satSyDirect: perRound(sat, (x) => x.switchyard.rps / x.direct.rps),
-    satBareDirect: perRound(sat, (x) => x.bare.rps / x.direct.rps),
-    cpuSyBare: perRound(sat, (x) => x.switchyard.cpuMsPerRequest[0] / x.bare.cpuMsPerRequest[0]),
-    pacedCpuSyBare: perRound(paced, (x) => x.switchyard.cpuMsPerRequest / x.bare.cpuMsPerRequest),
-    agentSyBare: perRound(agent, (x) => x.switchyard.rps / x.bare.rps),
-    agentSyDirect: perRound(agent, (x) => x.switchyard.rps / x.direct.rps),
-    agentCpuSyBare: perRound(agent, (x) => x.switchyard.cpuMsPerRequest[0] / x.bare.cpuMsPerRequest[0]),
+    satSyBare: ratio(sat, 'switchyard', 'bare', rps),
+    satSyDirect: ratio(sat, 'switchyard', 'direct', rps),
+    cpuSyBare: ratio(sat, 'switchyard', 'bare', cpu),
+    pacedCpuSyBare: ratio(paced, 'switchyard', 'bare', (x) => x.cpuMsPerRequest),
+    agentSyBare: ratio(agent, 'switchyard', 'bare', rps),
+    agentSyDirect: ratio(agent, 'switchyard', 'direct', rps),
+    agentCpuSyBare: ratio(agent, 'switchyard', 'bare', cpu),
   };
-  const lat = (all, q) => Object.fromEntries(NAMES.map((n) => [n, p(all[n], q)]));
+  if (PORTKEY) {
+    Object.assign(r, {
+      satSyPk: ratio(sat, 'switchyard', 'portkey', rps),
+      cpuSyPk: ratio(sat, 'switchyard', 'portkey', cpu),
+      pacedCpuSyPk: ratio(paced, 'switchyard', 'portkey', (x) => x.cpuMsPerRequest),
+      agentSyPk: ratio(agent, 'switchyard', 'portkey', rps),
+      agentCpuSyPk: ratio(agent, 'switchyard', 'portkey', cpu),
+    });
+  }
+  const lat = (all, q) => byName((n) => percentile(all[n], q));
   const seq50 = lat(seqAll, 50), seq99 = lat(seqAll, 99);
   const pac50 = lat(pacedAll, 50), pac99 = lat(pacedAll, 99);
   const tt50 = lat(ttfbAll, 50), tt99 = lat(ttfbAll, 99);
   const achieved = medianOf(NAMES.flatMap((n) => paced[n].map((x) => x.achievedRate)));
 
-  const checks = [
-    { what: 'CPU per request ≤ 2× bare proxy', value: medianOf(r.cpuSyBare), ok: medianOf(r.cpuSyBare) <= 2, shown: fmt.ratio(medianOf(r.cpuSyBare)) },
-    { what: 'throughput ≥ 0.6× bare proxy', value: medianOf(r.satSyBare), ok: medianOf(r.satSyBare) >= 0.6, shown: fmt.ratio(medianOf(r.satSyBare)) },
-    { what: 'added p50 latency, unloaded ≤ 0.3 ms', value: seq50.switchyard - seq50.direct, ok: seq50.switchyard - seq50.direct <= 0.3, shown: fmt.added(seq50.switchyard - seq50.direct) },
-    { what: 'added stream TTFB p50 ≤ 0.5 ms', value: tt50.switchyard - tt50.direct, ok: tt50.switchyard - tt50.direct <= 0.5, shown: fmt.added(tt50.switchyard - tt50.direct) },
-  ];
-
-  const dash = '—';
+  // One row: a cell per target, then Switchyard vs bare, vs direct, and (when it ran) vs Portkey.
+  const row = (label, cells, vsBare, vsDirect, vsPk) => [label, cells.direct ?? dash, cells.bare, cells.switchyard, ...(PORTKEY ? [cells.portkey] : []), vsBare, vsDirect, ...(PORTKEY ? [vsPk] : [])];
+  const mocked = (v) => `${fmt.ms(v)} (mock)`;
+  const latRow = (label, v) => row(label, byName((n) => fmt.ms(v[n])), fmt.added(v.switchyard - v.bare), fmt.added(v.switchyard - v.direct), PORTKEY ? fmt.added(v.switchyard - v.portkey) : undefined);
+  const rssCell = (n) => `${fmt.mb(rss.idle[n])} / ${fmt.mb(rss.load[n])} / ${fmt.mb(rss.after[n])}`;
   const rows = [
-    [`1. Throughput, small chat body, non-stream, ${PLAN.connections} conns (req/s)`, fmt.int(satRps.direct), fmt.int(satRps.bare), fmt.int(satRps.switchyard), spread(r.satSyBare), spread(r.satSyDirect)],
-    ['2. CPU per request, proxy process (ms)', `${fmt.ms(satCpu.direct)} (mock)`, fmt.ms(satCpu.bare), fmt.ms(satCpu.switchyard), spread(r.cpuSyBare), dash],
-    [`2b. CPU per request at a steady ${PLAN.pacedRate} req/s (ms)`, `${fmt.ms(medianField(paced.direct, (x) => x.cpuMsPerRequest))} (mock)`, fmt.ms(medianField(paced.bare, (x) => x.cpuMsPerRequest)), fmt.ms(medianField(paced.switchyard, (x) => x.cpuMsPerRequest)), spread(r.pacedCpuSyBare), dash],
-    ['3a. Latency unloaded p50 (ms)', fmt.ms(seq50.direct), fmt.ms(seq50.bare), fmt.ms(seq50.switchyard), `${fmt.added(seq50.switchyard - seq50.bare)}`, `${fmt.added(seq50.switchyard - seq50.direct)}`],
-    ['3a. Latency unloaded p99 (ms)', fmt.ms(seq99.direct), fmt.ms(seq99.bare), fmt.ms(seq99.switchyard), fmt.added(seq99.switchyard - seq99.bare), fmt.added(seq99.switchyard - seq99.direct)],
-    [`3b. Latency at ${PLAN.pacedRate} req/s p50 (ms)`, fmt.ms(pac50.direct), fmt.ms(pac50.bare), fmt.ms(pac50.switchyard), fmt.added(pac50.switchyard - pac50.bare), fmt.added(pac50.switchyard - pac50.direct)],
-    [`3b. Latency at ${PLAN.pacedRate} req/s p99 (ms)`, fmt.ms(pac99.direct), fmt.ms(pac99.bare), fmt.ms(pac99.switchyard), fmt.added(pac99.switchyard - pac99.bare), fmt.added(pac99.switchyard - pac99.direct)],
-    ['4. Stream time to first byte p50 (ms)', fmt.ms(tt50.direct), fmt.ms(tt50.bare), fmt.ms(tt50.switchyard), fmt.added(tt50.switchyard - tt50.bare), fmt.added(tt50.switchyard - tt50.direct)],
-    ['4. Stream time to first byte p99 (ms)', fmt.ms(tt99.direct), fmt.ms(tt99.bare), fmt.ms(tt99.switchyard), fmt.added(tt99.switchyard - tt99.bare), fmt.added(tt99.switchyard - tt99.direct)],
-    ['5. RSS idle / under load / after load', dash, `${fmt.mb(rss.idle.bare)} / ${fmt.mb(rss.load.bare)} / ${fmt.mb(rss.after.bare)}`, `${fmt.mb(rss.idle.switchyard)} / ${fmt.mb(rss.load.switchyard)} / ${fmt.mb(rss.after.switchyard)}`, dash, dash],
-    [`6. Agent request ${(agentBody.length / 1024).toFixed(0)} KiB, 16 tools, stream + usage (req/s)`, fmt.int(agentRps.direct), fmt.int(agentRps.bare), fmt.int(agentRps.switchyard), spread(r.agentSyBare), spread(r.agentSyDirect)],
-    ['6. Agent request CPU per request, proxy process (ms)', `${fmt.ms(agentCpu.direct)} (mock)`, fmt.ms(agentCpu.bare), fmt.ms(agentCpu.switchyard), spread(r.agentCpuSyBare), dash],
+    row(`1. Throughput, small chat body, non-stream, ${PLAN.connections} conns (req/s)`, byName((n) => fmt.int(satRps[n])), spread(r.satSyBare), spread(r.satSyDirect), PORTKEY && spread(r.satSyPk)),
+    row('2. CPU per request, proxy process (ms)', { ...byName((n) => fmt.ms(satCpu[n])), direct: mocked(satCpu.direct) }, spread(r.cpuSyBare), dash, PORTKEY && spread(r.cpuSyPk)),
+    row(`2b. CPU per request at a steady ${PLAN.pacedRate} req/s (ms)`, { ...byName((n) => fmt.ms(pacedCpu[n])), direct: mocked(pacedCpu.direct) }, spread(r.pacedCpuSyBare), dash, PORTKEY && spread(r.pacedCpuSyPk)),
+    latRow('3a. Latency unloaded p50 (ms)', seq50),
+    latRow('3a. Latency unloaded p99 (ms)', seq99),
+    latRow(`3b. Latency at ${PLAN.pacedRate} req/s p50 (ms)`, pac50),
+    latRow(`3b. Latency at ${PLAN.pacedRate} req/s p99 (ms)`, pac99),
+    latRow('4. Stream time to first byte p50 (ms)', tt50),
+    latRow('4. Stream time to first byte p99 (ms)', tt99),
+    row('5. RSS idle / under load / after load', { ...byName((n) => (n === 'direct' ? dash : rssCell(n))) }, dash, dash, dash),
+    row(`6. Agent request ${(agentBody.length / 1024).toFixed(0)} KiB, 16 tools, stream + usage (req/s)`, byName((n) => fmt.int(agentRps[n])), spread(r.agentSyBare), spread(r.agentSyDirect), PORTKEY && spread(r.agentSyPk)),
+    row('6. Agent request CPU per request, proxy process (ms)', { ...byName((n) => fmt.ms(agentCpu[n])), direct: mocked(agentCpu.direct) }, spread(r.agentCpuSyBare), dash, PORTKEY && spread(r.agentCpuSyPk)),
   ];
-  const table = markdownTable(['Measure', 'direct (mock)', 'bare proxy', 'Switchyard', 'Switchyard vs bare', 'Switchyard vs direct'], rows);
-  const targetTable = markdownTable(['Plausible target', 'measured', 'verdict'], checks.map((c) => [c.what, c.shown, c.ok ? 'met' : '**missed**']));
+  const header = ['Measure', 'direct (mock)', 'bare proxy', 'Switchyard', ...(PORTKEY ? ['Portkey'] : []), 'Switchyard vs bare', 'Switchyard vs direct', ...(PORTKEY ? ['Switchyard vs Portkey'] : [])];
+  const table = markdownTable(header, rows);
+
+  // Start-up, large config, workers, soak.
+  const med = (list) => medianOf(list);
+  const startupMs = Object.fromEntries(Object.entries(startup).map(([k, v]) => [k, med(v)]));
+  const range = (v) => (v.length > 1 ? ` (${fmt.ms(Math.min(...v), 0)}–${fmt.ms(Math.max(...v), 0)})` : '');
+  const large = scale.large.runs;
+  const workers = scale.workers.runs;
+  const largeRps = perRound(large, (x) => x.large.rps / x.switchyard.rps, ['switchyard', 'large']);
+  const largeCpu = perRound(large, (x) => cpu(x.large) / cpu(x.switchyard), ['switchyard', 'large']);
+  const workersRps = perRound(workers, (x) => x.workers.rps / x.switchyard.rps, ['switchyard', 'workers']);
+  const workersCpu = perRound(workers, (x) => cpu(x.workers) / cpu(x.switchyard), ['switchyard', 'workers']);
+  const soak = scale.soak;
+  const soakGrowth = soak ? soak.series.at(-1) / soak.series[0] - 1 : NaN;
+  const pct = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)} %` : 'n/a');
+  const scaleRows = [
+    ['Start-up to first answer, bare proxy (Node + http server: the floor) (ms)', `${fmt.ms(startupMs.bare, 0)}${range(startup.bare)}`, dash],
+    ['Start-up to first 200 from /health/liveliness, Switchyard, 1 deployment (ms)', `${fmt.ms(startupMs.switchyard, 0)}${range(startup.switchyard)}`, `${fmt.ratio(startupMs.switchyard / startupMs.bare)} bare`],
+    [`Start-up, Switchyard, ${fmt.int(LARGE)} deployments (ms)`, `${fmt.ms(startupMs[`switchyard${LARGE}`], 0)}${range(startup[`switchyard${LARGE}`])}`, `${fmt.ratio(startupMs[`switchyard${LARGE}`] / startupMs.switchyard)} 1 deployment`],
+    ...(PORTKEY ? [['Start-up to first answer on /, Portkey (ms)', `${fmt.ms(startupMs.portkey, 0)}${range(startup.portkey)}`, `Switchyard ${fmt.ratio(startupMs.switchyard / startupMs.portkey)}`]] : []),
+    [`${fmt.int(LARGE)} deployments in the alias group: throughput (req/s)`, `${fmt.int(medianField(large.large, rps))} vs ${fmt.int(medianField(large.switchyard, rps))}`, `${spread(largeRps)} 1 deployment`],
+    [`${fmt.int(LARGE)} deployments: CPU per request (ms)`, `${fmt.ms(medianField(large.large, cpu))} vs ${fmt.ms(medianField(large.switchyard, cpu))}`, `${spread(largeCpu)} 1 deployment`],
+    [`${fmt.int(LARGE)} deployments: RSS after its runs`, fmt.mb(scale.large.rss), dash],
+    ['`--num_workers 2`: throughput (req/s)', `${fmt.int(medianField(workers.workers, rps))} vs ${fmt.int(medianField(workers.switchyard, rps))}`, `${spread(workersRps)} 1 process`],
+    ['`--num_workers 2`: CPU per request, primary + workers (ms)', `${fmt.ms(medianField(workers.workers, cpu))} vs ${fmt.ms(medianField(workers.switchyard, cpu))}`, `${spread(workersCpu)} 1 process`],
+    ['`--num_workers 2`: RSS, primary + workers', fmt.mb(scale.workers.rss), dash],
+    ...(soak ? [
+      [`Soak: ${fmt.int(soak.served)} requests (small, alternately non-stream and stream)`, `${fmt.ms(soak.seconds, 0)} s, ${fmt.int(soak.served / soak.seconds)} req/s`, dash],
+      ['Soak: RSS before / after 1st tenth / at the end / peak / 3 s after', `${fmt.mb(soak.rssStart)} / ${fmt.mb(soak.series[0])} / ${fmt.mb(soak.series.at(-1))} / ${fmt.mb(soak.peak)} / ${fmt.mb(soak.after)}`, `${pct(soakGrowth)} from the 1st tenth to the end`],
+    ] : []),
+  ];
+  const scaleTable = markdownTable(['Start-up, large config, workers, soak', 'measured', 'ratio'], scaleRows);
+  const soakSeries = soak ? `Soak RSS after each tenth: ${soak.series.map(fmt.mb).join(', ')}.` : 'Soak skipped (--soak 0).';
+
+  const checks = [
+    { what: 'CPU per request ≤ 2× bare proxy', ok: medianOf(r.cpuSyBare) <= 2, shown: fmt.ratio(medianOf(r.cpuSyBare)) },
+    { what: 'throughput ≥ 0.6× bare proxy', ok: medianOf(r.satSyBare) >= 0.6, shown: fmt.ratio(medianOf(r.satSyBare)) },
+    ...(PORTKEY ? [{ what: 'throughput ≥ 10× Portkey', ok: medianOf(r.satSyPk) >= 10, shown: fmt.ratio(medianOf(r.satSyPk)) }] : []),
+    { what: 'added p50 latency, unloaded ≤ 0.3 ms', ok: seq50.switchyard - seq50.direct <= 0.3, shown: fmt.added(seq50.switchyard - seq50.direct) },
+    { what: 'added stream TTFB p50 ≤ 0.5 ms', ok: tt50.switchyard - tt50.direct <= 0.5, shown: fmt.added(tt50.switchyard - tt50.direct) },
+    { what: 'RSS idle ≤ 80 MB', ok: rss.idle.switchyard <= 80 * 1024 * 1024, shown: fmt.mb(rss.idle.switchyard) },
+    ...(soak ? [{ what: `RSS steady across the ${fmt.int(soak.served)}-request soak (≤ +10 % from its 1st tenth to its end)`, ok: soakGrowth <= 0.1, shown: pct(soakGrowth) }] : []),
+    { what: '`--num_workers 2` scales throughput (≥ 1.6× one process)', ok: medianOf(workersRps) >= 1.6, shown: fmt.ratio(medianOf(workersRps)) },
+  ];
+  const targetTable = markdownTable(['Target', 'measured', 'verdict'], checks.map((c) => [c.what, c.shown, c.ok ? 'met' : '**missed**']));
   const notes = [
-    `Ratios are medians of per-round ratios (min–max over ${PLAN.satRounds} saturation rounds, ${PLAN.agentRounds} agent rounds); throughput and CPU cells are medians over rounds.`,
+    `Ratios are medians of per-round ratios (min–max over ${PLAN.satRounds} saturation rounds, ${PLAN.agentRounds} agent rounds, ${PLAN.scaleRounds} rounds for ${fmt.int(LARGE)} deployments and for workers); throughput and CPU cells are medians over rounds.`,
     `Latency and TTFB percentiles pool ${PLAN.latRounds} interleaved rounds (${fmt.int(PLAN.seqCount * PLAN.latRounds)} sequential requests, ${fmt.int(PLAN.ttfbCount * PLAN.latRounds)} streams, ${fmt.int(PLAN.pacedRate * PLAN.pacedSeconds * PLAN.latRounds)} paced requests per target; paced rate achieved ${fmt.int(achieved)} req/s).`,
-    `Mock CPU per request when called through each target, saturation: direct ${fmt.ms(satCpu.direct)}, via bare ${fmt.ms(medianField(sat.bare, (x) => x.cpuMsPerRequest[1]))}, via Switchyard ${fmt.ms(medianField(sat.switchyard, (x) => x.cpuMsPerRequest[1]))} ms.`,
+    `Mock CPU per request when called through each target, saturation: ${NAMES.map((n) => `${n === 'direct' ? 'direct' : `via ${n}`} ${fmt.ms(medianField(sat[n], (x) => x.cpuMsPerRequest[n === 'direct' ? 0 : 1]))}`).join(', ')} ms.`,
+    `Start-up: median of ${PLAN.startupRuns} starts each (min–max), spawn → first answer, one process starting at a time.`,
+    soakSeries,
   ];
-  return { table, targetTable, checks, notes, ratios: r };
+  return { table, scaleTable, targetTable, checks, notes, ratios: r };
 }
 
 // ---- profile mode ----------------------------------------------------------------
@@ -376,19 +575,24 @@ try {
     await profile();
   } else {
     if (!SMOKE) await waitForQuiet(Number(argv.includes('--quiet-wait') ? argv[argv.indexOf('--quiet-wait') + 1] : 60));
-    log(`starting targets  [${elapsed()}]`);
-    const mock = await startMock();
-    const [bare, switchyard] = await Promise.all([startBare(mock.url), startSwitchyard(mock.url, { root: switchyardRoot })]);
-    const targets = { direct: mock, bare, switchyard };
-    log(`  direct ${mock.url} (pid ${mock.pid}), bare ${bare.url} (pid ${bare.pid}), switchyard ${switchyard.url} (pid ${switchyard.pid})`);
     // How much of the machine other processes took while we measured: the noise indicator.
-    const ours = () => [mock, bare, switchyard].reduce((ms, t) => ms + cpuMs(t.pid), 0) + cpuMs(process.pid);
     const busy0 = machineBusyMs();
-    const ours0 = ours();
+    const ours0 = treeCpuMs(process.pid);
     const w0 = performance.now();
+    log(`starting the mock upstream  [${elapsed()}]`);
+    const mock = await startMock();
+    log(`0. start-up time, ${PLAN.startupRuns} start(s) per process  [${elapsed()}]`);
+    const startup = await startupPhase(mock.url);
+    log(`starting targets  [${elapsed()}]`);
+    const [bare, switchyard, portkey] = await Promise.all([
+      startBare(mock.url), startSwitchyard(mock.url, { root: switchyardRoot }), PORTKEY ? startPortkey(mock.url) : undefined,
+    ]);
+    const targets = { direct: mock, bare, switchyard, ...(portkey ? { portkey } : {}) };
+    log(`  ${NAMES.map((n) => `${n} ${targets[n].url} (pid ${targets[n].pid})`).join(', ')}`);
     const results = await measureAll(targets);
-    const foreignPct = (100 * (machineBusyMs() - busy0 - (ours() - ours0))) / (performance.now() - w0) / os.cpus().length;
-    const f = figures(results);
+    const scale = await scalePhases(targets);
+    const foreignPct = (100 * (machineBusyMs() - busy0 - (treeCpuMs(process.pid) - ours0))) / (performance.now() - w0) / os.cpus().length;
+    const f = figures(results, startup, scale);
     const meta = machine();
     const args = argv.length ? ` ${argv.join(' ')}` : '';
     const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args ? ` --${args}` : ''}` : `node bench/run.mjs${args}`;
@@ -398,7 +602,7 @@ try {
       `other processes took ${Math.max(0, foreignPct).toFixed(0)} % of the machine's CPU while it measured${foreignPct > 10 ? ' (**a busy machine: the figures are noisy**)' : ''}.`,
       `Switchyard ${switchyardRev}${REF ? ` (--ref ${REF}, built from the commit alone)` : ''}: \`${switchyard.command}\`, alias → groq/ at the mock via api_base, master_key on.`,
     ].join('\n');
-    const section = [header, '', f.table, '', f.notes.map((n) => `- ${n}`).join('\n'), '', f.targetTable].join('\n');
+    const section = [header, '', f.table, '', f.scaleTable, '', f.notes.map((n) => `- ${n}`).join('\n'), '', f.targetTable].join('\n');
     console.log(`\n${section}\n`);
     if (failures.length > 0) throw new Error(`requests failed during the runs:\n  ${failures.join('\n  ')}`);
     if (!SMOKE && !flag('--no-write')) {
@@ -408,6 +612,7 @@ try {
     const missed = f.checks.filter((c) => !c.ok);
     if (missed.length > 0 && !SMOKE) log(`missed: ${missed.map((c) => c.what).join('; ')} → profile with \`node bench/run.mjs --profile\``);
   }
+  if (!PROFILE) log(`phases ran: ${phasesRan.join(', ')}`);
   log(`done  [${elapsed()}]`);
   await shutdown(0);
 } catch (err) {

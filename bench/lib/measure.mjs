@@ -23,6 +23,37 @@ export function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
+/** The pid and its descendants (a `--num_workers` primary and its workers), from /proc's children lists. */
+export function processTree(pid) {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      const kids = readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, 'utf8').trim();
+      if (kids) out.push(...kids.split(/\s+/).map(Number));
+    } catch { /* exited, or no children list */ }
+  }
+  return out;
+}
+
+/** cpuMs of one pid, or summed over a list of pids. */
+export const cpuMsOf = (pids) => (Array.isArray(pids) ? pids.reduce((ms, p) => ms + cpuMs(p), 0) : cpuMs(pids));
+
+/**
+ * CPU of `pid` and every process under it, live or exited: a process's
+ * cutime/cstime hold its reaped children's (and their children's) CPU.
+ */
+export function treeCpuMs(pid) {
+  let ms = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ms += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS;
+    } catch { /* exited meanwhile */ }
+  }
+  return ms;
+}
+
 /** Busy CPU time of the whole machine in milliseconds (all cores; /proc/stat, idle and iowait excluded). */
 export function machineBusyMs() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
@@ -30,8 +61,9 @@ export function machineBusyMs() {
   return (user + nice + system + irq + softirq + (steal ?? 0)) * TICK_MS;
 }
 
-/** Resident set size of `pid` in bytes. */
+/** Resident set size of `pid` (or the sum over a list of pids) in bytes. */
 export function rssBytes(pid) {
+  if (Array.isArray(pid)) return pid.reduce((sum, p) => sum + rssBytes(p), 0);
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
 }
@@ -58,22 +90,24 @@ async function loadAutocannon() {
  * A closed-loop saturation run: `connections` keep-alive connections each
  * sending the next request as soon as the previous answer arrived, until
  * `amount` answers (a fixed count) or `maxSeconds` elapsed. CPU of
- * `cpuPids` is read before and after.
+ * `cpuPids` (each a pid or a list of pids) is read before and after.
+ * `bodies`, instead of `body`, makes each connection cycle through them.
  */
-export async function saturate({ url, path, headers, body, connections, amount, maxSeconds, cpuPids = [] }) {
+export async function saturate({ url, path, headers, body, bodies, connections, amount, maxSeconds, cpuPids = [] }) {
   const autocannon = await loadAutocannon();
-  const cpu0 = cpuPids.map(cpuMs);
+  const cpu0 = cpuPids.map(cpuMsOf);
   const t0 = performance.now();
   // sampleInt: autocannon notices the end only at its next sample tick (1 s by
   // default); the rate is taken up to the last answer anyway.
-  const instance = autocannon({ url: url + path, method: 'POST', headers, body, connections, amount, timeout: 10, sampleInt: 100 });
+  const requests = bodies?.map((b) => ({ method: 'POST', path, headers, body: b }));
+  const instance = autocannon({ url: url + path, method: 'POST', headers, body, requests, connections, amount, timeout: 10, sampleInt: 100 });
   let last = t0;
   instance.on('response', () => { last = performance.now(); });
   const guard = setTimeout(() => instance.stop(), maxSeconds * 1000);
   const result = await instance;
   clearTimeout(guard);
   const seconds = (last - t0) / 1000;
-  const cpu = cpuPids.map((pid, i) => cpuMs(pid) - cpu0[i]);
+  const cpu = cpuPids.map((pid, i) => cpuMsOf(pid) - cpu0[i]);
   const ok = result['2xx'];
   return {
     ok,

@@ -12,31 +12,35 @@ const BENCH = join(REPO, 'bench');
 
 const children = new Set();
 
+/** Spawns `node ...args`, registered so that stopAll() kills it; stderr kept (last 8 KB) for error messages. */
+export function spawnNode(args, { cwd = REPO, env = process.env } = {}) {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s) => { stderr = (stderr + s).slice(-8000); });
+  child.stdout.setEncoding('utf8');
+  child.stdin.on('error', () => undefined);
+  return { child, stderr: () => stderr };
+}
+
 /**
  * Spawns `node ...args` and resolves once it printed `listening on http://…`
  * on stdout, with `{ name, pid, url, child, stderr() }`.
  */
 export function startNode(name, args, { cwd = REPO, env = process.env, timeoutMs = 20_000 } = {}) {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.add(child);
-  let stderr = '';
+  const { child, stderr } = spawnNode(args, { cwd, env });
   let stdout = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s) => { stderr = (stderr + s).slice(-8000); });
-  child.stdout.setEncoding('utf8');
-  child.stdin.on('error', () => undefined);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${name} did not print "listening on" within ${timeoutMs} ms`)), timeoutMs);
     const fail = (err) => {
       clearTimeout(timer);
-      err.message += stderr ? `\n--- ${name} stderr ---\n${stderr.trimEnd()}` : '';
+      err.message += stderr() ? `\n--- ${name} stderr ---\n${stderr().trimEnd()}` : '';
       reject(err);
     };
     child.once('error', fail);
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      fail(new Error(`${name} exited early (code ${code}, signal ${signal})`));
-    });
+    child.once('exit', (code, signal) => fail(new Error(`${name} exited early (code ${code}, signal ${signal})`)));
     const onData = (s) => {
       stdout += s;
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
@@ -44,7 +48,7 @@ export function startNode(name, args, { cwd = REPO, env = process.env, timeoutMs
       clearTimeout(timer);
       child.stdout.off('data', onData);
       child.stdout.resume(); // keep draining whatever else it prints
-      resolve({ name, pid: child.pid, url: m[1], child, stderr: () => stderr });
+      resolve({ name, pid: child.pid, url: m[1], child, stderr });
     };
     child.stdout.on('data', onData);
   });
@@ -94,41 +98,80 @@ export const startBare = (upstreamUrl, { cpuProfDir } = {}) => startNode(
 export const MASTER_KEY = 'sk-bench-master-key-0123456789';
 export const GROQ_KEY = 'gsk_bench_not_a_real_key_0123456789';
 
+/** The headers that make Portkey forward to the mock as a Groq upstream (it has no config file here). */
+export const portkeyHeaders = (mockUrl) => ({
+  'x-portkey-provider': 'groq',
+  'x-portkey-custom-host': `${mockUrl}/v1`,
+});
+
+/** Portkey's gateway as published (bench/targets/portkey.mjs); requests need `target.headers`. */
+export async function startPortkey(mockUrl, { cpuProfDir } = {}) {
+  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const target = await startNode('portkey', [...prof, join(BENCH, 'targets/portkey.mjs')]);
+  target.headers = { 'content-type': 'application/json', authorization: `Bearer ${GROQ_KEY}`, ...portkeyHeaders(mockUrl) };
+  return target;
+}
+
 /**
- * Switchyard, the compiled CLI, with an alias pointing at the mock through
- * api_base (provider groq/, api_key from the environment) and a master key,
- * so authentication is on the measured path. Runs in a scratch directory so
- * no developer .env leaks in, with lib/parent-watch.mjs preloaded so it exits
- * if the harness dies without stopping it. `cpuProfDir` adds --cpu-prof; `root` is where dist/ is.
+ * A Switchyard config in `dir`: alias `bench-model` → `deployments` Groq
+ * deployments (all at the mock through api_base, as a config listing many keys
+ * or regions for one model would), and a master key, so authentication is on
+ * the measured path.
  */
-export async function startSwitchyard(mockUrl, { cpuProfDir, root = REPO } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+function writeSwitchyardConfig(dir, mockUrl, deployments) {
   const config = join(dir, 'bench.yaml');
-  writeFileSync(config, [
-    'model_list:',
-    '  - model_name: bench-model',
-    '    litellm_params:',
-    '      model: groq/llama-3.3-70b-versatile',
-    `      api_base: ${mockUrl}/v1`,
-    '      api_key: os.environ/GROQ_API_KEY',
-    'general_settings:',
-    '  master_key: os.environ/SWITCHYARD_BENCH_MASTER_KEY',
-    '',
-  ].join('\n'));
+  const lines = ['model_list:'];
+  for (let i = 0; i < deployments; i++) {
+    lines.push(
+      '  - model_name: bench-model',
+      '    litellm_params:',
+      '      model: groq/llama-3.3-70b-versatile',
+      `      api_base: ${mockUrl}/v1`,
+      '      api_key: os.environ/GROQ_API_KEY',
+    );
+  }
+  lines.push('general_settings:', '  master_key: os.environ/SWITCHYARD_BENCH_MASTER_KEY', '');
+  writeFileSync(config, lines.join('\n'));
+  return config;
+}
+
+function switchyardEnv() {
   const env = { ...process.env, GROQ_API_KEY: GROQ_KEY, SWITCHYARD_BENCH_MASTER_KEY: MASTER_KEY };
   delete env.LITELLM_LOG;
   delete env.LITELLM_MASTER_KEY;
+  return env;
+}
+
+/**
+ * The compiled CLI with a scratch config (writeSwitchyardConfig), run in the
+ * scratch directory so no developer .env leaks in, with lib/parent-watch.mjs
+ * preloaded so it exits if the harness dies without stopping it. Returns the
+ * spawned process, not waiting for it to listen (start-up timing needs that);
+ * the scratch directory goes when it exits.
+ */
+export function spawnSwitchyard(mockUrl, { cpuProfDir, root = REPO, deployments = 1, numWorkers = 1, port = 0 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const config = writeSwitchyardConfig(dir, mockUrl, deployments);
   const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const cli = join(root, 'dist/cli/main.js');
+  const workers = numWorkers > 1 ? ['--num_workers', String(numWorkers)] : [];
+  const watch = ['--import', pathToFileURL(join(BENCH, 'lib/parent-watch.mjs')).href];
+  const args = [...prof, ...watch, join(root, 'dist/cli/main.js'), '--config', config, '--port', String(port), '--host', '127.0.0.1', ...workers];
+  const command = `node ${prof.length ? `${prof.join(' ')} ` : ''}dist/cli/main.js --config <tmp>/bench.yaml --port ${port}${workers.length ? ` ${workers.join(' ')}` : ''}`;
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  return { args, cwd: dir, env: switchyardEnv(), command, cleanup };
+}
+
+/** Switchyard (spawnSwitchyard), resolved once it listens; `deployments` and `numWorkers` as there. */
+export async function startSwitchyard(mockUrl, options = {}) {
+  const spec = spawnSwitchyard(mockUrl, options);
   try {
-    const watch = ['--import', pathToFileURL(join(BENCH, 'lib/parent-watch.mjs')).href];
-    const target = await startNode('switchyard', [...prof, ...watch, cli, '--config', config, '--port', '0', '--host', '127.0.0.1'], { cwd: dir, env });
-    target.command = `node ${prof.join(' ')}${prof.length ? ' ' : ''}dist/cli/main.js --config <tmp>/bench.yaml --port 0`;
-    target.cleanup = () => rmSync(dir, { recursive: true, force: true });
-    target.child.once('exit', target.cleanup);
+    const target = await startNode(options.name ?? 'switchyard', spec.args, { cwd: spec.cwd, env: spec.env });
+    target.command = spec.command;
+    target.cleanup = spec.cleanup;
+    target.child.once('exit', spec.cleanup);
     return target;
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    spec.cleanup();
     throw err;
   }
 }

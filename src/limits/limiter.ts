@@ -210,7 +210,7 @@ export class Limiter {
     signal?.throwIfAborted();
     const started = this.clock();
     const deadline = started + this.maxWaitMs;
-    const keys = deployments.map((d) => d.id);
+    let keys: string[] | undefined; // only a request that waits needs them
     let wokenBy: string | undefined;
     let queued = false;
     let ticket = 0;
@@ -241,6 +241,7 @@ export class Limiter {
           queued = true;
           ticket = this.queue.ticket();
         }
+        keys ??= deployments.map((d) => d.id);
         wokenBy = await this.queue.wait(ticket, keys, Math.min(next.ms, remaining), signal);
       }
     } finally {

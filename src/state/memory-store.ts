@@ -115,8 +115,9 @@ export class MemoryStore implements Store {
   }
 
   async cooldowns(deploymentIds: readonly string[]): Promise<Map<string, Cooldown>> {
-    const now = this.clock();
     const active = new Map<string, Cooldown>();
+    if (this.cooling.size === 0) return active; // the usual answer, without a lookup per deployment
+    const now = this.clock();
     for (const id of deploymentIds) {
       const cooldown = this.cooling.get(id);
       if (cooldown === undefined) continue;

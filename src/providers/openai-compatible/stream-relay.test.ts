@@ -61,3 +61,36 @@ test('unreadable JSON is upstream_invalid_response; a finished stream without [D
   lenient.onEnd();
   assert.equal(sent.at(-1), '[DONE]');
 });
+
+test('past the opening events, content deltas go out unread, and usage, errors, a finish and broken JSON are still noticed', () => {
+  const opening = chunk({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }] });
+  const started = () => {
+    const out = collect();
+    const relay = new StreamRelay(out.sink, true, ctx);
+    relay.onEvent(opening, undefined);
+    return { relay, sent: out.sent };
+  };
+
+  // A delta is forwarded byte for byte, even one whose text mentions the keys the relay looks for.
+  const plain = started();
+  const delta = chunk({ choices: [{ index: 0, delta: { content: 'the "usage" of "error"' }, finish_reason: null }] });
+  plain.relay.onEvent(delta, undefined);
+  assert.equal(plain.sent.at(-1), delta);
+
+  // A finish written with spaces (Python servers) still completes a stream without [DONE].
+  const spaced = started();
+  spaced.relay.onEvent('{"id": "chatcmpl-1", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}', undefined);
+  spaced.relay.onEnd();
+  assert.equal(spaced.sent.at(-1), '[DONE]');
+
+  // Groq's usage on the last chunk is re-emitted as OpenAI's usage chunk.
+  const usage = started();
+  usage.relay.onEvent(chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], x_groq: { usage: { total_tokens: 9 } } }), undefined);
+  usage.relay.onEvent('[DONE]', undefined);
+  assert.equal(usage.relay.usage?.total_tokens, 9);
+  assert.equal(JSON.parse(usage.sent.at(-2)!).usage.total_tokens, 9);
+
+  // An error inside the stream, and a truncated event, are still caught mid-stream.
+  assert.throws(() => started().relay.onEvent(chunk({ error: { message: 'overloaded' }, choices: [] }), undefined), (err: GatewayError) => err.code === 'upstream_stream_interrupted');
+  assert.throws(() => started().relay.onEvent('{"id":"chatcmpl-1","choices":[{"index":0,"delta":{"content":"tr', undefined), (err: GatewayError) => err.code === 'upstream_invalid_response');
+});

@@ -3,6 +3,12 @@ import type { SseRelay } from '../stream-pump.js';
 import type { SseSink } from '../types.js';
 import { parseUpstreamErrorBody, type UpstreamContext } from '../upstream-error.js';
 
+/** Keys whose presence means an event must be read: usage, errors (OpenAI's `error`, Groq's `x_groq`). */
+const READ_WHEN_PRESENT = ['"usage"', '"error"', '"x_groq"'];
+const FINISH_KEY = '"finish_reason"';
+/** `"finish_reason": null`, from its key on: the only finish_reason an unread event may carry. */
+const NULL_FINISH = /"finish_reason"\s*:\s*null/y;
+
 interface ChunkMeta {
   id: unknown;
   created: unknown;
@@ -12,10 +18,12 @@ interface ChunkMeta {
 
 /**
  * Relays one upstream SSE stream to the client. Events are forwarded as the
- * upstream wrote them (no re-serialisation); each is parsed only to notice what
+ * upstream wrote them (no re-serialisation); they are parsed only to notice what
  * a client must be told: Groq's usage in `x_groq.usage` (re-emitted as OpenAI's
  * usage chunk when the client asked for it), errors inside a 200 stream (Groq's
  * `x_groq.error`, OpenRouter's `error` event), unreadable JSON, and the end.
+ * Past the first substantive event, an event that names none of those keys
+ * (most content deltas) is forwarded without parsing: see `canSkipReading`.
  */
 export class StreamRelay implements SseRelay {
   private meta: ChunkMeta | undefined;
@@ -41,6 +49,7 @@ export class StreamRelay implements SseRelay {
   onEvent(data: string, eventName: string | undefined): Promise<void> | undefined {
     if (this.done) return undefined;
     if (data === '[DONE]') return this.finish();
+    if (eventName === undefined && this.canSkipReading(data)) return this.sink.send(data);
 
     let chunk: Record<string, unknown>;
     try {
@@ -70,6 +79,24 @@ export class StreamRelay implements SseRelay {
       if (chunk.usage) this.substantive = true;
     }
     return this.sink.send(data);
+  }
+
+  /**
+   * JSON.parse of every event was the relay's main cost. Once the opening
+   * events were read (`meta` taken, retry decided: `substantive`), only usage,
+   * errors and a finish still matter, and each shows as its key in the text
+   * (a key cannot hide inside a string value: quotes there are escaped). The
+   * braces keep a truncated event on the parsing path, which reports it.
+   */
+  private canSkipReading(data: string): boolean {
+    if (!this.substantive || this.meta === undefined) return false;
+    if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return false; // { … }
+    for (const key of READ_WHEN_PRESENT) if (data.includes(key)) return false;
+    for (let at = data.indexOf(FINISH_KEY); at !== -1; at = data.indexOf(FINISH_KEY, at + FINISH_KEY.length)) {
+      NULL_FINISH.lastIndex = at;
+      if (!NULL_FINISH.test(data)) return false;
+    }
+    return true;
   }
 
   /** The upstream body ended. */
