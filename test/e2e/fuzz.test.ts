@@ -35,14 +35,18 @@ const weird: unknown[] = [null, true, 0, -1, 1e308, '', 'x'.repeat(5000), [], {}
 
 function mutate(random: () => number): { method: string; path: string; body: string | Buffer; headers: Record<string, string> } {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const path = random() < 0.85 ? '/v1/chat/completions' : pick(['/v1/models', '/v1/models/%E0%A4%A', '/health/readiness', '/nope', '/v1/chat/completions/x', '/%2e%2e/etc', '/v1/models/demo']);
+  const where = random();
+  const path = where < 0.7 ? '/v1/chat/completions'
+    : where < 0.85 ? pick(['/v1/messages', '/v1/messages/count_tokens'])
+    : pick(['/v1/models', '/v1/models/%E0%A4%A', '/health/readiness', '/nope', '/v1/chat/completions/x', '/%2e%2e/etc', '/v1/models/demo', '/v1/messages/x']);
   const method = random() < 0.9 ? 'POST' : pick(['GET', 'PUT', 'DELETE', 'PATCH']);
   const headers: Record<string, string> = random() < 0.5 ? { 'content-type': 'application/json' } : { 'content-type': pick(['text/plain', 'multipart/form-data', 'application/x-www-form-urlencoded']) };
-  const body: Record<string, unknown> = structuredClone(valid);
+  // Anthropic's shape on its routes, so mutations reach its translation, not only its validation.
+  const body: Record<string, unknown> = path.startsWith('/v1/messages') ? { ...structuredClone(valid), max_tokens: 16, stream: random() < 0.3 } : structuredClone(valid);
   const kind = random();
   if (kind < 0.25) {
     // Wrong types in every field the gateway reads, and in some it does not.
-    for (const key of ['model', 'messages', 'stream', 'stream_options', 'temperature', 'tools', 'max_tokens']) if (random() < 0.4) body[key] = pick(weird);
+    for (const key of ['model', 'messages', 'stream', 'stream_options', 'temperature', 'tools', 'tool_choice', 'system', 'max_tokens']) if (random() < 0.4) body[key] = pick(weird);
   } else if (kind < 0.4) {
     delete body[pick(['model', 'messages'])];
   } else if (kind < 0.5) {
@@ -54,6 +58,12 @@ function mutate(random: () => number): { method: string; path: string; body: str
     body.stream_options = random() < 0.5 ? { include_usage: pick(weird) } : { include_usage: true };
   } else if (kind < 0.7) {
     body.messages = [{ role: 'user', content: [{ type: 'text', text: pick(weird) }, { type: 'image_url', image_url: pick(weird) }] }];
+  } else if (kind < 0.78) {
+    body.messages = [
+      { role: 'user', content: 'weather?' },
+      { role: pick(['assistant', 'user', 'tool']), content: [{ type: pick(['tool_use', 'tool_result', 'image', 'text']), id: pick(weird), name: pick(weird), input: pick(weird), tool_use_id: pick(weird), content: pick(weird), source: pick(weird) }] },
+    ];
+    body.tools = [{ name: pick(['get_weather', ...weird]), input_schema: pick([{ type: 'object' }, ...weird]), type: pick([undefined, 'custom', 'web_search_20250305']) }];
   }
   let text = JSON.stringify(body);
   const damage = random();
@@ -64,7 +74,15 @@ function mutate(random: () => number): { method: string; path: string; body: str
   return { method, path, headers, body: text };
 }
 
-test(`${REQUESTS} random and mutated requests: no 500, no hang, the gateway keeps serving (seed ${SEED})`, async () => {
+/** The gateway's open file descriptors and active handles, from its own /metrics (prom-client's process metrics). */
+async function openResources(): Promise<{ fds: number; handles: number }> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { fds: read('process_open_fds'), handles: read('nodejs_active_handles_total') };
+}
+
+test(`${REQUESTS} random and mutated requests: no 500, no hang, no leak, the gateway keeps serving (seed ${SEED})`, async () => {
+  const before = await openResources();
   const random = rng(SEED);
   const client = new Pool(gateway.url, { connections: 8, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const deadline = Date.now() + TIME_LIMIT_MS;
@@ -96,4 +114,14 @@ test(`${REQUESTS} random and mutated requests: no 500, no hang, the gateway keep
   const after = await fetch(`${gateway.baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify(valid) });
   assert.equal(after.status, 200);
   assert.equal(gateway.proc.exitCode, null, 'still running');
+
+  // Every socket the fuzz opened is closed, and nothing it started (timers, upstream calls) is left behind.
+  let now = await openResources();
+  for (let i = 0; i < 20 && (now.fds > before.fds + 2 || now.handles > before.handles + 2); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    now = await openResources();
+  }
+  assert.ok(Number.isFinite(before.fds) && Number.isFinite(before.handles), 'the process metrics are exported');
+  assert.ok(now.fds <= before.fds + 2, `open fds ${before.fds} → ${now.fds}`);
+  assert.ok(now.handles <= before.handles + 2, `active handles ${before.handles} → ${now.handles}`);
 });
