@@ -72,7 +72,7 @@ export const CATALOG = {
   unsupported_param: entry({
     status: 400, type: 'invalid_request_error', retryable: false, surface: 'http',
     title: 'The provider does not accept a parameter of this request',
-    cause: 'The request uses a parameter the chosen provider rejects (Groq: `logprobs`, `logit_bias`, `top_logprobs`, `n` other than 1, `messages[].name`), or, on /v1/messages, an Anthropic feature an OpenAI-compatible provider cannot honour (`top_k`, `thinking`, server tools, `document` blocks).',
+    cause: 'The request uses a parameter the chosen provider or model rejects (Groq: `logprobs`, `logit_bias`, `top_logprobs`, `n` other than 1, `messages[].name`; Anthropic: penalties, `seed`, `n` other than 1, `temperature` above 1, `max_tokens` above the model\'s output limit (named in `max_output_tokens`), `temperature` together with `top_p` on Claude models from Opus 4.1 on), or, on /v1/messages, an Anthropic feature an OpenAI-compatible provider cannot honour (`top_k`, `thinking`, server tools, `document` blocks).',
     fix: 'Remove the parameter named in `param`, or set `litellm_settings.drop_params: true` to drop such parameters silently.',
     steps: [
       { text: 'Remove the parameter named in `param` from the request.' },

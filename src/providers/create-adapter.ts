@@ -1,11 +1,12 @@
 import type { DeploymentConfig, Secret } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { AnthropicAdapter } from './anthropic/adapter.js';
+import { cacheControlPolicy } from './cache-control.js';
 import { MockAdapter } from './mock/adapter.js';
 import { paramPolicy } from './param-policy.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import { providerInfo, PROVIDERS } from './provider-table.js';
-import type { ProviderAdapter } from './types.js';
+import type { ChatBody, ProviderAdapter } from './types.js';
 
 export interface AdapterDefaults {
   /** Seconds; used when the deployment sets no `timeout`. */
@@ -51,20 +52,35 @@ export function createAdapter(
       { details });
   }
   const url = new URL(apiBase);
+  const configured = deployment.modelInfo.max_output_tokens;
+  const maxOutputTokens = typeof configured === 'number' && configured > 0 ? configured : undefined;
   const common = {
     apiBase,
     apiKey: apiKey?.value.trim(),
     extraHeaders: deployment.extraHeaders,
     timeout: deployment.timeout ?? defaults.timeout,
     streamTimeout: deployment.streamTimeout ?? deployment.timeout ?? defaults.timeout,
-    prepareBody: paramPolicy(provider, defaults.dropParams),
+    prepareBody: pipeline(cacheControlPolicy(provider), paramPolicy(provider, defaults.dropParams, { upstreamModel, maxOutputTokens })),
     context: { alias: deployment.modelName, deploymentId: deployment.id, provider, upstreamModel, host: url.host, apiKey },
   };
-  if (info.family === 'anthropic') {
-    const configured = deployment.modelInfo.max_output_tokens;
-    return new AnthropicAdapter({ ...common, maxOutputTokens: typeof configured === 'number' && configured > 0 ? configured : undefined });
-  }
+  if (info.family === 'anthropic') return new AnthropicAdapter({ ...common, maxOutputTokens });
   return new OpenAICompatibleAdapter(common);
+}
+
+type BodyStep = (body: ChatBody) => ChatBody;
+
+/**
+ * The body-preparation steps a provider needs, run in order, or undefined when
+ * it needs none (the OpenAI adapter then forwards the client's bytes as they came).
+ */
+function pipeline(...steps: Array<BodyStep | undefined>): BodyStep | undefined {
+  const present = steps.filter((step): step is BodyStep => step !== undefined);
+  if (present.length <= 1) return present[0];
+  return (body) => {
+    let current = body;
+    for (const step of present) current = step(current);
+    return current;
+  };
 }
 
 /** LiteLLM configs give Ollama's root (`http://localhost:11434`); its OpenAI API lives under /v1. */

@@ -1,4 +1,5 @@
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError, type ErrorDetails } from '../errors/gateway-error.js';
+import { maxOutputTokens, refusesTemperatureWithTopP } from './anthropic/models.js';
 import type { ChatBody } from './types.js';
 
 /** A request parameter some provider refuses with a 400 (provider-wire-formats.md §1.8, §3.4). */
@@ -11,6 +12,16 @@ interface ParamRule {
   why: string;
   /** What to do instead, when it is not simply "remove it". */
   fix?: string;
+  /** Facts the client needs to fix the request (the model's limit). */
+  details?: ErrorDetails;
+}
+
+/** What param-policy.ts knows about the deployment's model, for the rules that depend on it. */
+export interface ModelFacts {
+  /** The model id sent upstream (wildcards already substituted). */
+  upstreamModel: string;
+  /** `model_info.max_output_tokens`, when configured. */
+  maxOutputTokens: number | undefined;
 }
 
 const topLevel = (param: string, present: (value: unknown) => boolean, why: string): ParamRule => ({
@@ -78,13 +89,53 @@ const ANTHROPIC_RULES: ParamRule[] = [
 const RULES: Record<string, ParamRule[]> = { groq: GROQ_RULES, anthropic: ANTHROPIC_RULES };
 
 /**
+ * Anthropic refuses `max_tokens` above the model's output limit with a 400.
+ * `max_completion_tokens` wins over `max_tokens` when both are sent (as in the
+ * adapter), so each rule names the one that reaches Anthropic.
+ */
+function outputLimit(param: 'max_tokens' | 'max_completion_tokens', limit: number, model: string): ParamRule {
+  return {
+    param,
+    present: (body) => typeof body[param] === 'number' && (body[param] as number) > limit
+      && (param === 'max_completion_tokens' || body.max_completion_tokens === undefined || body.max_completion_tokens === null),
+    drop: (body) => ({ ...body, [param]: limit }),
+    why: `${model} writes at most ${limit.toLocaleString('en-US')} output tokens`,
+    fix: `send a ${param} of at most ${limit}, or set litellm_settings.drop_params: true to have Switchyard lower it to ${limit}`,
+    details: { model, max_output_tokens: limit },
+  };
+}
+
+/** The rules that depend on the model: a Claude model's output limit, and whether it takes temperature with top_p. */
+function modelRules(provider: string, model: ModelFacts | undefined): ParamRule[] {
+  if (provider !== 'anthropic' || model === undefined) return [];
+  const rules: ParamRule[] = [];
+  const limit = maxOutputTokens(model.upstreamModel, model.maxOutputTokens);
+  if (limit !== undefined) rules.push(outputLimit('max_completion_tokens', limit, model.upstreamModel), outputLimit('max_tokens', limit, model.upstreamModel));
+  if (refusesTemperatureWithTopP(model.upstreamModel)) {
+    rules.push({
+      param: 'top_p',
+      // `top_p: 1` means "off" and is never sent (anthropic/request.ts), so it does not count.
+      present: (body) => typeof body.temperature === 'number' && typeof body.top_p === 'number' && body.top_p !== 1,
+      drop: (body) => {
+        const { top_p: _dropped, ...rest } = body;
+        return rest as ChatBody;
+      },
+      why: `${model.upstreamModel} takes temperature or top_p, not both`,
+      fix: 'send only one of them, or set litellm_settings.drop_params: true to have Switchyard drop top_p and keep temperature',
+      details: { model: model.upstreamModel },
+    });
+  }
+  return rules;
+}
+
+/**
  * Applies `litellm_settings.drop_params` before the call instead of spending a
  * round trip on a 400: unsupported parameters are dropped when allowed, else
  * the request is refused naming the parameter.
  */
-export function paramPolicy(provider: string, dropParams: boolean): ((body: ChatBody) => ChatBody) | undefined {
-  const rules = RULES[provider];
-  if (rules === undefined) return undefined;
+export function paramPolicy(provider: string, dropParams: boolean, model?: ModelFacts): ((body: ChatBody) => ChatBody) | undefined {
+  const rules = [...(RULES[provider] ?? []), ...modelRules(provider, model)];
+  if (rules.length === 0) return undefined;
   return (body) => {
     let result = body;
     for (const rule of rules) {
@@ -93,7 +144,7 @@ export function paramPolicy(provider: string, dropParams: boolean): ((body: Chat
         const fix = rule.fix ?? `remove \`${rule.param}\` from the request, or set litellm_settings.drop_params: true to have Switchyard drop it`;
         throw new GatewayError('unsupported_param', `${rule.why}: ${fix}.`, {
           param: rule.param,
-          details: { provider },
+          details: { provider, ...rule.details },
         });
       }
       result = rule.drop(result);

@@ -154,7 +154,9 @@ export function classifyUpstreamError(status: number, bodyText: string, headers:
     return new GatewayError('upstream_timeout', `${where} timed out (HTTP ${status}).${upstreamSays}`, { details });
   }
   if (status >= 400 && status < 500) {
-    return new GatewayError('upstream_bad_request', `${where} rejected the request (HTTP ${status}).${upstreamSays}`, { param: parsed.param ?? null, details });
+    const anthropic = parsed.param === undefined && providerInfo(ctx.provider)?.family === 'anthropic' ? anthropicParam(parsed.message) : undefined;
+    if (anthropic?.maxOutputTokens !== undefined) details.max_output_tokens = anthropic.maxOutputTokens;
+    return new GatewayError('upstream_bad_request', `${where} rejected the request (HTTP ${status}).${upstreamSays}`, { param: parsed.param ?? anthropic?.param ?? null, details });
   }
   return new GatewayError('upstream_error', `${where} failed with HTTP ${status}.${upstreamSays}`, { details });
 }
@@ -291,6 +293,20 @@ function parseAnthropicLimit(message: string): LimitDetails | undefined {
   const unit = match[2]!.toLowerCase();
   const type = ANTHROPIC_LIMIT_TYPES[unit]!;
   return { limit_name: `${unit} per minute (${type})`, limit_type: type, limit: Number(match[1]!.replace(/,/g, '')) };
+}
+
+/**
+ * Anthropic's errors have no `param`; the field is in the text. Read for the
+ * refusals a client can fix by changing one parameter, for models Switchyard's
+ * table does not know (it catches them before sending for those it does):
+ * "max_tokens: 100000 > 64000, which is the maximum allowed number of output
+ * tokens for …" and "`temperature` and `top_p` cannot both be specified for this model".
+ */
+function anthropicParam(message: string): { param: string; maxOutputTokens?: number } | undefined {
+  const overLimit = /^max_tokens: \d+ > (\d+)/.exec(message);
+  if (overLimit) return { param: 'max_tokens', maxOutputTokens: Number(overLimit[1]) };
+  if (/`?temperature`? and `?top_p`? cannot both be specified/.test(message)) return { param: 'top_p' };
+  return undefined;
 }
 
 interface ContextSizes {

@@ -106,7 +106,8 @@ describe('one attempt per request (num_retries: 0)', () => {
   before(async () => {
     const config = (extra: string) => `
 model_list:
-${claudeEntry('claude', anth)}${claudeEntry('claude-badkey', anth, { api_key: 'os.environ/ANTHROPIC_WRONG_KEY' })}${claudeEntry('claude-unknown', anth, {}, 'claude-sonnet-9-nope')}${claudeEntry('claude-ctx', anth)}${claudeEntry('claude-slow', anthSlow)}${groqEntry('groq-big', groq)}general_settings: { master_key: ${MASTER_KEY} }
+${claudeEntry('claude', anth)}${claudeEntry('claude-badkey', anth, { api_key: 'os.environ/ANTHROPIC_WRONG_KEY' })}${claudeEntry('claude-unknown', anth, {}, 'claude-sonnet-9-nope')}${claudeEntry('claude-ctx', anth)}${claudeEntry('claude-slow', anthSlow)}${groqEntry('groq-big', groq)}${claudeEntry('claude-sonnet-4', anth, {}, 'claude-sonnet-4-20250514')}${claudeEntry('claude-128k', anth)}    model_info: { max_output_tokens: 128000 }
+general_settings: { master_key: ${MASTER_KEY} }
 router_settings: { num_retries: 0, disable_cooldowns: true }
 litellm_settings:
   context_window_fallbacks: [{"claude-ctx": ["groq-big"]}]
@@ -402,6 +403,60 @@ ${extra}`;
     assert.deepEqual(sent.metadata, { user_id: 'user-42' });
   });
 
+  test('temperature with top_p on a model that refuses both: 400 unsupported_param naming top_p, nothing sent; older models take both', async () => {
+    const res = await post(gateway, hello('claude', 'x', { temperature: 0.5, top_p: 0.9 }));
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.json.error.code, 'unsupported_param');
+    assert.equal(res.json.error.param, 'top_p');
+    assert.equal(anth.requests.length, 0);
+    // One of them alone is fine, and so is top_p: 1 (it means "off" and is not sent).
+    for (const extra of [{ top_p: 0.9 }, { temperature: 0.5, top_p: 1 }]) {
+      const ok = await post(gateway, hello('claude', 'x', extra));
+      assert.equal(ok.status, 200, ok.text);
+    }
+    const older = await post(gateway, hello('claude-sonnet-4', 'x', { temperature: 0.5, top_p: 0.9 }));
+    assert.equal(older.status, 200, older.text);
+    assert.equal(lastSent().body.top_p, 0.9);
+  });
+
+  test('temperature with top_p under drop_params: top_p dropped, temperature kept, the call succeeds', async () => {
+    const res = await post(dropping, hello('claude', 'x', { temperature: 0.5, top_p: 0.9 }));
+    assert.equal(res.status, 200, res.text);
+    const sent = lastSent().body;
+    assertValidAnthropicRequest(sent);
+    assert.equal(sent.temperature, 0.5);
+    assert.equal(sent.top_p, undefined);
+  });
+
+  test("max_tokens above the model's limit: 400 unsupported_param naming it and the limit, nothing sent", async () => {
+    for (const param of ['max_tokens', 'max_completion_tokens']) {
+      const res = await post(gateway, hello('claude', 'x', { [param]: 100_000 }));
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.json.error.code, 'unsupported_param');
+      assert.equal(res.json.error.param, param);
+      assert.equal(res.json.error.max_output_tokens, 64_000);
+      assert.match(res.json.error.message, /64,000/);
+    }
+    assert.equal(anth.requests.length, 0);
+    const atLimit = await post(gateway, { ...hello('claude', 'x', { max_tokens: 64_000 }), stream: true });
+    assert.equal(atLimit.status, 200, atLimit.text);
+  });
+
+  test('max_tokens above the limit under drop_params: lowered to the limit', async () => {
+    const res = await post(dropping, hello('claude', 'x', { max_tokens: 100_000 }));
+    assert.equal(res.status, 200, res.text);
+    assert.equal(lastSent().body.max_tokens, 64_000);
+  });
+
+  test("Anthropic's own refusal of max_tokens (model_info claims more than the model has): upstream_bad_request naming max_tokens", async () => {
+    const res = await post(gateway, hello('claude-128k', 'x', { max_tokens: 100_000 }));
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.json.error.code, 'upstream_bad_request');
+    assert.equal(res.json.error.param, 'max_tokens');
+    assert.equal(res.json.error.max_output_tokens, 64_000);
+    assert.equal(lastSent().body.max_tokens, 100_000, 'model_info.max_output_tokens is the limit Switchyard checks');
+  });
+
   test('the provider rejects the key: 502 upstream_authentication_error, the key masked', async () => {
     const res = await post(gateway, hello('claude-badkey'));
     assert.equal(res.status, 502);
@@ -547,7 +602,7 @@ ${extra}`;
     const res = await fetch(`${gateway.url}/health`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
     const body = (await res.json()) as any;
     const healthy = body.healthy_endpoints.map((e: any) => e.model_name).sort();
-    assert.deepEqual(healthy, ['claude', 'claude-ctx', 'claude-slow', 'groq-big']);
+    assert.deepEqual(healthy, ['claude', 'claude-128k', 'claude-ctx', 'claude-slow', 'claude-sonnet-4', 'groq-big']);
     const unhealthy = Object.fromEntries(body.unhealthy_endpoints.map((e: any) => [e.model_name, e.error_code]));
     assert.deepEqual(unhealthy, { 'claude-badkey': 'upstream_authentication_error', 'claude-unknown': 'upstream_model_unavailable' });
     assert.ok(!JSON.stringify(body).includes(WRONG_KEY) && !JSON.stringify(body).includes(MOCK_KEYS.anthropic));
@@ -647,7 +702,7 @@ describe('Anthropic both ways: @anthropic-ai/sdk → /v1/messages → anthropic/
       env,
       config: `
 model_list:
-${claudeEntry('claude', anth)}general_settings: { master_key: ${MASTER_KEY} }
+${claudeEntry('claude', anth)}${groqEntry('groq-70b', groq)}general_settings: { master_key: ${MASTER_KEY} }
 router_settings: { num_retries: 0, disable_cooldowns: true }
 `,
     });
@@ -729,6 +784,61 @@ router_settings: { num_retries: 0, disable_cooldowns: true }
     assert.ok(events.filter((e) => e === 'content_block_delta').length > 3);
     assert.equal(lastSent().body.stream, true);
     assertValidAnthropicRequest(lastSent().body);
+  });
+
+  test('prompt caching (as Claude Code asks for it): the markers reach Anthropic in the same places; later calls read the cache', async () => {
+    const ephemeral = { type: 'ephemeral' as const };
+    const params: Anthropic.MessageCreateParamsNonStreaming = {
+      model: '', max_tokens: 512,
+      system: [{ type: 'text', text: 'You are a careful coding agent. '.repeat(30) }, { type: 'text', text: 'Project rules: be brief.', cache_control: ephemeral }],
+      tools: [
+        { name: 'read_file', input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } },
+        { name: 'grep', description: 'Search the project', input_schema: { type: 'object', properties: { pattern: { type: 'string' } } }, cache_control: ephemeral },
+      ],
+      tool_choice: { type: 'none' },
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'What does the project do?', cache_control: ephemeral }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'Let me look.' }, { type: 'tool_use', id: 'toolu_01A', name: 'read_file', input: { path: 'README.md' }, cache_control: ephemeral }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A', content: 'Switchyard: an LLM gateway.', cache_control: ephemeral }, { type: 'text', text: 'Summarise it.' }] },
+      ],
+    };
+    const { expected, actual, directRequest, gatewayRequest } = await both(params);
+    assertEquivalent(actual, expected);
+    assert.deepEqual(gatewayRequest, directRequest, 'every cache_control where the client put it');
+    const written = actual.usage.cache_creation_input_tokens!;
+    assert.ok(written > 0, JSON.stringify(actual.usage));
+    assert.equal(written, expected.usage.cache_creation_input_tokens);
+
+    const again = await viaGateway.messages.create({ ...params, model: 'claude' });
+    assert.equal(again.usage.cache_read_input_tokens, written, JSON.stringify(again.usage));
+    assert.equal(again.usage.cache_creation_input_tokens, 0);
+    const streamed = await viaGateway.messages.stream({ ...params, model: 'claude' }).finalMessage();
+    assert.equal(streamed.usage.cache_read_input_tokens, written, JSON.stringify(streamed.usage));
+
+    // The same request to a Groq alias: Groq gets no cache_control, and plain strings where the markers were.
+    const viaGroq = await viaGateway.messages.create({ ...params, model: 'groq-70b' });
+    assert.equal(viaGroq.type, 'message');
+    const sent = groq.requests.at(-1)!.body;
+    assert.equal(JSON.stringify(sent).includes('cache_control'), false, JSON.stringify(sent));
+    assert.equal(sent.messages[0].content, `${'You are a careful coding agent. '.repeat(30)}\n\nProject rules: be brief.`);
+    assert.equal(sent.messages[1].content, 'What does the project do?');
+    assert.equal(sent.tools[1].function.name, 'grep');
+  });
+
+  test("max_tokens above the model's limit through /v1/messages: unsupported_param naming max_tokens, in Anthropic's envelope", async () => {
+    anth.reset();
+    // Streaming: the SDK itself refuses a non-streaming call this long.
+    const stream = viaGateway.messages.stream({ model: 'claude', max_tokens: 100_000, messages: [{ role: 'user', content: 'Hi' }] });
+    await assert.rejects(stream.finalMessage(), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.BadRequestError, String(err));
+      const body = err.error as { error: { type: string; code: string; param: string; max_output_tokens: number } };
+      assert.equal(body.error.type, 'invalid_request_error');
+      assert.equal(body.error.code, 'unsupported_param');
+      assert.equal(body.error.param, 'max_tokens');
+      assert.equal(body.error.max_output_tokens, 64_000);
+      return true;
+    });
+    assert.equal(chatRequests().length, 0);
   });
 
   test('streaming tool use: the input arrives whole and equal', async () => {

@@ -95,3 +95,15 @@ test('429: the older wording "the rate limit for your organization (<id>) of N â
   const requests = classifyUpstreamError(429, anthropicError('rate_limit_error', 'This request would exceed the rate limit for your organization (org) of 50 requests per minute.'), {}, ctx);
   assert.equal(requests.details.limit_type, 'RPM');
 });
+
+test('400 for one parameter: max_tokens over the limit and temperature with top_p name the parameter', () => {
+  const over = classifyUpstreamError(400, anthropicError('invalid_request_error', 'max_tokens: 200000 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5-20250929'), {}, ctx);
+  assert.equal(over.code, 'upstream_bad_request');
+  assert.equal(over.param, 'max_tokens');
+  assert.equal(over.details.max_output_tokens, 64000);
+  const both = classifyUpstreamError(400, anthropicError('invalid_request_error', '`temperature` and `top_p` cannot both be specified for this model. Please use only one.'), {}, ctx);
+  assert.equal(both.code, 'upstream_bad_request');
+  assert.equal(both.param, 'top_p');
+  const other = classifyUpstreamError(400, anthropicError('invalid_request_error', 'messages.0.content.0.text: Field required'), {}, ctx);
+  assert.equal(other.param, null);
+});

@@ -43,6 +43,30 @@ export function claudeLimits(model: string): ClaudeLimits | undefined {
 }
 
 /**
+ * The largest `max_tokens` the model accepts: `model_info.max_output_tokens`
+ * when configured (it wins, e.g. for Sonnet 3.7 with the `output-128k` beta
+ * header), else the table's; undefined for a model neither knows.
+ */
+export function maxOutputTokens(model: string, configured: number | undefined): number | undefined {
+  return configured ?? claudeLimits(model)?.maxOutputTokens;
+}
+
+/**
+ * Models that take `temperature` or `top_p`, not both: Anthropic answers 400
+ * "`temperature` and `top_p` cannot both be specified for this model". Every
+ * model from Opus 4.1 (August 2025) on; older ones accept both.
+ */
+const ONE_SAMPLING_PARAMETER = [
+  'claude-opus-4-1', 'claude-opus-4-5', 'claude-opus-4-6', 'claude-opus-4-7', 'claude-opus-4-8',
+  'claude-sonnet-4-5', 'claude-sonnet-4-6', 'claude-haiku-4-5',
+  'claude-fable-5', 'claude-opus-5', 'claude-sonnet-5', 'claude-haiku-5',
+];
+
+export function refusesTemperatureWithTopP(model: string): boolean {
+  return ONE_SAMPLING_PARAMETER.some((prefix) => model.startsWith(prefix));
+}
+
+/**
  * `max_tokens` for a model the table does not know: every Claude model since
  * 3.5 accepts it, and it is long enough for most answers. `model_info.max_output_tokens`
  * in the config overrides it.
@@ -65,7 +89,7 @@ const NON_STREAMING_MODEL_CAPS: Array<[prefix: string, cap: number]> = [
 
 /** The `max_tokens` sent when the client gave none. */
 export function defaultMaxTokens(model: string, stream: boolean, configured: number | undefined): number {
-  const ceiling = configured ?? claudeLimits(model)?.maxOutputTokens ?? UNKNOWN_MODEL_MAX_TOKENS;
+  const ceiling = maxOutputTokens(model, configured) ?? UNKNOWN_MODEL_MAX_TOKENS;
   if (stream) return ceiling;
   const modelCap = NON_STREAMING_MODEL_CAPS.find(([prefix]) => model.startsWith(prefix))?.[1] ?? NON_STREAMING_DEFAULT_CAP;
   return Math.min(ceiling, modelCap);

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GatewayError } from '../../errors/gateway-error.js';
+import { toAnthropicRequest } from '../../providers/anthropic/request.js';
+import { carriesCacheControl, stripCacheControl } from '../../providers/cache-control.js';
 import { parseMessagesRequest } from './request.js';
 import { toChatBody } from './to-chat.js';
 
@@ -10,10 +12,10 @@ const refused = (param: string) => (err: GatewayError) => err.code === 'unsuppor
 
 test('system (string or text blocks) becomes the first message; plain fields map one to one', () => {
   const body = translate({
-    system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'Be kind.' }],
+    system: [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Be kind.' }],
     messages: [{ role: 'user', content: 'Hi' }],
     temperature: 0.5, top_p: 0.9, stop_sequences: ['END'], metadata: { user_id: 'u1' },
-    cache_control: { type: 'ephemeral' }, service_tier: 'auto',
+    service_tier: 'auto',
   });
   assert.deepEqual(body, {
     model: 'groq-70b',
@@ -47,7 +49,7 @@ test('text and image blocks become content parts; all-text content stays a strin
 
 test('a tool round trip: tool_use → tool_calls, tool_result → tool messages before the rest of the turn', () => {
   const body = translate({
-    tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } }, cache_control: { type: 'ephemeral' } }],
+    tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
     tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true },
     messages: [
       { role: 'user', content: 'Weather in Paris and Rome?' },
@@ -134,4 +136,64 @@ test('what an OpenAI-compatible provider cannot do is refused naming it, or drop
   // With drop_params the server tool goes and the function tools stay.
   const mixed = translate({ messages: user, tools: [{ type: 'bash_20250124', name: 'bash' }, { name: 'f', input_schema: { type: 'object' } }] }, true);
   assert.deepEqual((mixed.tools as Array<{ function: { name: string } }>).map((t) => t.function.name), ['f']);
+});
+
+const ephemeral = { type: 'ephemeral' };
+/** What Claude Code sends: breakpoints on the system prompt, the last tool, a tool_use, a tool_result and the latest user text. */
+const cached = {
+  system: [{ type: 'text', text: 'You are a coding agent.' }, { type: 'text', text: 'Project rules.', cache_control: ephemeral }],
+  tools: [
+    { name: 'read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } },
+    { name: 'grep', description: 'Search', input_schema: { type: 'object', properties: {} }, cache_control: ephemeral },
+  ],
+  messages: [
+    { role: 'user', content: [{ type: 'text', text: 'Read a.ts' }, { type: 'text', text: 'and b.ts', cache_control: ephemeral }] },
+    { role: 'assistant', content: [{ type: 'text', text: 'Reading.' }, { type: 'tool_use', id: 'toolu_1', name: 'read', input: { path: 'a.ts' }, cache_control: ephemeral }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'export {}', cache_control: ephemeral }, { type: 'text', text: 'Now b.ts' }] },
+  ],
+};
+
+test('cache_control: kept in LiteLLM\'s places, and the body marked as carrying it', () => {
+  const body = translate(cached);
+  assert.equal(carriesCacheControl(body), true);
+  assert.deepEqual(body.messages, [
+    { role: 'system', content: [{ type: 'text', text: 'You are a coding agent.' }, { type: 'text', text: 'Project rules.', cache_control: ephemeral }] },
+    { role: 'user', content: [{ type: 'text', text: 'Read a.ts' }, { type: 'text', text: 'and b.ts', cache_control: ephemeral }] },
+    { role: 'assistant', content: 'Reading.', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'read', arguments: '{"path":"a.ts"}' } }], cache_control: ephemeral },
+    { role: 'tool', tool_call_id: 'toolu_1', content: 'export {}', cache_control: ephemeral },
+    { role: 'user', content: 'Now b.ts' },
+  ]);
+  assert.deepEqual((body.tools as Array<Record<string, unknown>>).map((t) => t.cache_control), [undefined, ephemeral]);
+  assert.equal(carriesCacheControl(translate({ messages: [{ role: 'user', content: 'Hi' }] })), false);
+});
+
+test('cache_control: the anthropic/ provider puts every breakpoint back where the client had it', () => {
+  const { body } = toAnthropicRequest(translate(cached), { model: 'claude-sonnet-4-5', stream: false, defaultMaxTokens: 1 });
+  assert.deepEqual(body.system, cached.system);
+  assert.deepEqual(body.messages, cached.messages);
+  assert.deepEqual(body.tools, cached.tools);
+});
+
+test('cache_control: a breakpoint in a text part, a tool_result\'s content or the top level', () => {
+  const body = translate({
+    cache_control: ephemeral,
+    messages: [
+      { role: 'user', content: 'Go' },
+      { role: 'assistant', content: [{ type: 'text', text: 'Calling.', cache_control: ephemeral }, { type: 'tool_use', id: 'toolu_1', name: 'read', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b', cache_control: ephemeral }] }] },
+    ],
+  });
+  assert.deepEqual(body.messages, [
+    { role: 'user', content: 'Go' },
+    { role: 'assistant', content: [{ type: 'text', text: 'Calling.', cache_control: ephemeral }], tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'read', arguments: '{}' } }] },
+    // The inner breakpoint marks the tool message; the top-level one lands on the last message too.
+    { role: 'tool', tool_call_id: 'toolu_1', content: 'a\nb', cache_control: ephemeral },
+  ]);
+});
+
+test('cache_control: stripped for other providers, the body is what the ingress sends without markers', () => {
+  const withoutMarkers = JSON.parse(JSON.stringify(cached, (key, value) => (key === 'cache_control' ? undefined : value)));
+  const plain = translate(withoutMarkers);
+  assert.equal(carriesCacheControl(plain), false);
+  assert.deepEqual(stripCacheControl(translate(cached)), plain);
 });

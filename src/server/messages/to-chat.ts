@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.js';
+import { markCacheControl, TEXT_SEPARATOR } from '../../providers/cache-control.js';
 import type { ChatBody } from '../../providers/types.js';
-import type { AnthropicMessage, AnthropicRequest, AnthropicTool, Block } from './request.js';
+import type { AnthropicMessage, AnthropicRequest, AnthropicTool, Block as RequestBlock } from './request.js';
 
 // Anthropic Messages request → OpenAI chat request (provider-wire-formats.md §3.4,
 // read right to left), so any configured alias can serve an Anthropic client.
@@ -8,14 +9,10 @@ import type { AnthropicMessage, AnthropicRequest, AnthropicTool, Block } from '.
 /** Fields this module turns into OpenAI ones. */
 const TRANSLATED = new Set([
   'model', 'max_tokens', 'messages', 'system', 'stream', 'temperature', 'top_p', 'stop_sequences',
-  'metadata', 'tools', 'tool_choice', 'thinking', 'output_config',
+  'metadata', 'tools', 'tool_choice', 'thinking', 'output_config', 'cache_control',
 ]);
-/**
- * Hints about how Anthropic should serve the request: meaningless to another
- * provider, and harmless to leave out (`cache_control` is an optimisation that
- * other providers refuse as an unknown field).
- */
-const IGNORED = new Set(['cache_control', 'service_tier', 'speed', 'inference_geo']);
+/** Hints about how Anthropic should serve the request: meaningless to another provider, and harmless to leave out. */
+const IGNORED = new Set(['service_tier', 'speed', 'inference_geo']);
 /** Why a field cannot be honoured, for the ones users are likely to send; anything else unknown gets a generic reason. */
 const INEXPRESSIBLE: Record<string, string> = {
   top_k: 'OpenAI-compatible providers have no top_k sampling parameter',
@@ -26,6 +23,25 @@ const INEXPRESSIBLE: Record<string, string> = {
 
 /** Drops what cannot be expressed when `drop_params` allows it, else refuses naming it. */
 type Unsupported = (param: string, why: string) => void;
+
+/**
+ * Prompt-cache breakpoints travel in LiteLLM's convention (`cache_control` on
+ * content parts, messages and tools), so that the `anthropic/` provider puts
+ * them back where the client had them; the body is marked (cache-control.ts)
+ * so that providers which refuse them get a copy without.
+ */
+type Block = RequestBlock;
+type Part = Record<string, unknown>;
+
+/** The block's `cache_control`, or undefined; `null` means "no breakpoint" as in Anthropic's SDKs. */
+function cacheOf(block: Block | AnthropicTool | AnthropicRequest): unknown {
+  return block.cache_control ?? undefined;
+}
+
+function withCache(target: Part, cache: unknown): Part {
+  if (cache !== undefined) target.cache_control = cache;
+  return target;
+}
 
 /**
  * Builds the OpenAI ChatBody the router sends to any provider. Throws
@@ -47,9 +63,12 @@ export function toChatBody(request: AnthropicRequest, options: { dropParams: boo
   }
 
   const body: ChatBody = { model: request.model, messages: [] };
-  const system = request.system === undefined ? '' : textOf(request.system);
-  if (system !== '') body.messages.push({ role: 'system', content: system });
+  if (request.system !== undefined) appendSystem(body.messages, request.system);
   request.messages.forEach((message, i) => appendMessage(body.messages, message, `messages[${i}]`, unsupported));
+  // Top-level `cache_control` caches the whole prompt: a breakpoint at the end of the last message.
+  const wholePrompt = cacheOf(request);
+  const last = body.messages.at(-1);
+  if (wholePrompt !== undefined && last !== undefined) last.cache_control = wholePrompt;
 
   if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
   if (request.temperature != null) body.temperature = request.temperature;
@@ -66,7 +85,29 @@ export function toChatBody(request: AnthropicRequest, options: { dropParams: boo
     body.stream_options = { include_usage: true };
   }
   applyTools(body, request, unsupported);
+  if (hasCacheControl(body)) markCacheControl(body);
   return body;
+}
+
+function hasCacheControl(body: ChatBody): boolean {
+  const marked = (value: unknown) => typeof value === 'object' && value !== null && (value as Part).cache_control !== undefined;
+  return body.messages.some((m) => marked(m) || (Array.isArray(m.content) && m.content.some(marked)))
+    || (Array.isArray(body.tools) && body.tools.some(marked));
+}
+
+/** Text blocks as one string; as text parts when one carries a breakpoint (a string cannot). */
+function appendSystem(out: ChatBody['messages'], system: string | Block[]): void {
+  if (typeof system === 'string') {
+    if (system !== '') out.push({ role: 'system', content: system });
+    return;
+  }
+  const blocks = system.filter((b) => b.type === 'text' && b.text !== '');
+  if (blocks.length === 0) return;
+  if (!blocks.some((b) => cacheOf(b) !== undefined)) {
+    out.push({ role: 'system', content: blocks.map((b) => b.text as string).join(TEXT_SEPARATOR.system) });
+    return;
+  }
+  out.push({ role: 'system', content: blocks.map((b) => withCache({ type: 'text', text: b.text }, cacheOf(b))) });
 }
 
 function appendMessage(out: ChatBody['messages'], message: AnthropicMessage, path: string, unsupported: Unsupported): void {
@@ -76,20 +117,27 @@ function appendMessage(out: ChatBody['messages'], message: AnthropicMessage, pat
     return;
   }
   if (role === 'assistant') out.push(assistantMessage(content, path, unsupported));
-  else if (role === 'system') out.push({ role: 'system', content: textOf(content) });
+  else if (role === 'system') appendSystem(out, content);
   else appendUserTurn(out, content, path, unsupported);
 }
 
+/**
+ * Text blocks, then tool calls. A breakpoint on a text block stays on its part;
+ * one on a tool call goes on the message, which the `anthropic/` provider puts
+ * on the message's last block (exactly where it was when that call is last).
+ */
 function assistantMessage(blocks: Block[], path: string, unsupported: Unsupported): Record<string, unknown> {
-  const texts: string[] = [];
+  const texts: Part[] = [];
   const toolCalls: Array<Record<string, unknown>> = [];
+  let toolCache: unknown;
   blocks.forEach((block, j) => {
     switch (block.type) {
       case 'text':
-        texts.push(block.text as string);
+        texts.push(withCache({ type: 'text', text: block.text }, cacheOf(block)));
         break;
       case 'tool_use':
         toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input) } });
+        toolCache = cacheOf(block) ?? toolCache;
         break;
       case 'thinking':
       case 'redacted_thinking':
@@ -98,9 +146,11 @@ function assistantMessage(blocks: Block[], path: string, unsupported: Unsupporte
         unsupported(`${path}.content[${j}]`, blockWhy(block.type, 'an assistant message'));
     }
   });
-  const text = texts.join('');
-  if (toolCalls.length === 0) return { role: 'assistant', content: text };
-  return { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls };
+  const keepParts = texts.some((part) => part.cache_control !== undefined);
+  const text = texts.map((part) => part.text as string).join(TEXT_SEPARATOR.assistant);
+  const content = keepParts ? texts : text;
+  const message: Part = toolCalls.length === 0 ? { role: 'assistant', content } : { role: 'assistant', content: text === '' && !keepParts ? null : content, tool_calls: toolCalls };
+  return withCache(message, toolCache);
 }
 
 /**
@@ -114,9 +164,13 @@ function appendUserTurn(out: ChatBody['messages'], blocks: Block[], path: string
   blocks.forEach((block, j) => {
     const at = `${path}.content[${j}]`;
     switch (block.type) {
-      case 'tool_result':
-        out.push({ role: 'tool', tool_call_id: block.tool_use_id, content: toolResultText(block, at, parts, unsupported) });
+      case 'tool_result': {
+        const inner = Array.isArray(block.content) ? (block.content as Block[]) : [];
+        // OpenAI tool messages carry text only: a breakpoint on the result or inside it marks the message.
+        const cache = cacheOf(block) ?? inner.filter((b) => b.type !== 'image').map(cacheOf).reverse().find((c) => c !== undefined);
+        out.push(withCache({ role: 'tool', tool_call_id: block.tool_use_id, content: toolResultText(block, at, parts, unsupported) }, cache));
         break;
+      }
       case 'text':
       case 'image': {
         const part = contentPart(block, at, unsupported);
@@ -132,8 +186,8 @@ function appendUserTurn(out: ChatBody['messages'], blocks: Block[], path: string
   });
   if (parts.length === 0) return;
   // Plain text goes as a string: every OpenAI-compatible server accepts that, not all accept part arrays.
-  const allText = parts.every((p) => p.type === 'text');
-  out.push({ role: 'user', content: allText ? parts.map((p) => p.text).join('\n') : parts });
+  const plain = parts.every((p) => p.type === 'text' && p.cache_control === undefined);
+  out.push({ role: 'user', content: plain ? parts.map((p) => p.text).join(TEXT_SEPARATOR.user) : parts });
 }
 
 function toolResultText(block: Block, path: string, images: Array<Record<string, unknown>>, unsupported: Unsupported): string {
@@ -156,10 +210,10 @@ function toolResultText(block: Block, path: string, images: Array<Record<string,
 }
 
 function contentPart(block: Block, path: string, unsupported: Unsupported): Record<string, unknown> | undefined {
-  if (block.type === 'text') return { type: 'text', text: block.text };
+  if (block.type === 'text') return withCache({ type: 'text', text: block.text }, cacheOf(block));
   const source = block.source as Record<string, string>;
-  if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
-  if (source.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
+  if (source.type === 'base64') return withCache({ type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } }, cacheOf(block));
+  if (source.type === 'url') return withCache({ type: 'image_url', image_url: { url: source.url } }, cacheOf(block));
   unsupported(`${path}.source`, `Image sources of type "${source.type}" (Anthropic's Files API) cannot be read by another provider; send the image as base64 or a URL`);
   return undefined;
 }
@@ -189,7 +243,7 @@ function functionTool(tool: AnthropicTool): Record<string, unknown> {
   const fn: Record<string, unknown> = { name: tool.name };
   if (tool.description !== undefined) fn.description = tool.description;
   fn.parameters = tool.input_schema;
-  return { type: 'function', function: fn };
+  return withCache({ type: 'function', function: fn }, cacheOf(tool));
 }
 
 /** Structured output: Anthropic's `output_config.format` is OpenAI's `response_format` json_schema. */
@@ -201,11 +255,6 @@ function applyOutputConfig(body: ChatBody, config: NonNullable<AnthropicRequest[
     } else unsupported('output_config.format', `Output format "${format.type}" has no OpenAI equivalent`);
   }
   if (config.effort != null) unsupported('output_config.effort', 'Effort levels are an Anthropic feature an OpenAI-compatible provider cannot be asked for');
-}
-
-function textOf(content: string | Block[]): string {
-  if (typeof content === 'string') return content;
-  return content.filter((b) => b.type === 'text').map((b) => b.text as string).join('\n\n');
 }
 
 function blockWhy(type: string, where: string): string {
