@@ -1,11 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+/**
+ * Anthropic request fields with no OpenAI form (`thinking`, `output_config.effort`),
+ * carried from a /v1/messages client to the `anthropic/` provider, which merges
+ * them into its request. A symbol key: JSON.stringify leaves it out, so every
+ * other provider never sees them (and answers without thinking, which Anthropic
+ * clients accept), while the copies the router makes keep it.
+ */
+export const ANTHROPIC_ONLY: unique symbol = Symbol('switchyard.anthropicOnly');
+
 /** The fields of an OpenAI chat request the gateway itself reads; everything else passes through. */
 export interface ChatBody {
   model: string;
   messages: Array<Record<string, unknown>>;
   stream?: boolean;
   stream_options?: { include_usage?: boolean } & Record<string, unknown>;
+  [ANTHROPIC_ONLY]?: Record<string, unknown>;
   [param: string]: unknown;
 }
 

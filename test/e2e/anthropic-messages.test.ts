@@ -283,3 +283,37 @@ test('/v1/messages is chat traffic in the request metrics; count_tokens is not',
   await client.messages.countTokens({ model: 'groq-70b', messages: [{ role: 'user', content: 'not me' }] });
   assert.equal(await scrape(), before + 1);
 });
+
+test('what Claude Code sends on every request is served with the default config (no drop_params needed)', async () => {
+  // Shape captured from Claude Code 2.1 (`claude -p`): beta query string and header,
+  // billing line and cache breakpoints in `system`, adaptive thinking, effort,
+  // context management, a JSON user id, and many custom tools.
+  const res = await fetch(`${gateway.url}/v1/messages?beta=true`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json', 'anthropic-version': '2023-06-01', authorization: `Bearer ${MASTER_KEY}`,
+      'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27',
+    },
+    body: JSON.stringify({
+      model: 'groq-70b', max_tokens: 32000, stream: true,
+      system: [
+        { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197; cc_entrypoint=sdk-cli;' },
+        { type: 'text', text: 'You are a Claude agent.', cache_control: { type: 'ephemeral' } },
+      ],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hi', cache_control: { type: 'ephemeral' } }] }],
+      tools: [{ name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } }],
+      metadata: { user_id: JSON.stringify({ device_id: 'abc', session_id: 'def' }) },
+      thinking: { type: 'adaptive' },
+      context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+      output_config: { effort: 'high' },
+    }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const events = (await res.text()).split('\n').filter((line) => line.startsWith('event: ')).map((line) => line.slice(7));
+  assert.equal(events[0], 'message_start');
+  assert.equal(events.at(-1), 'message_stop');
+  const sent = lastRequest().body;
+  assertValidOpenAIChat(sent);
+  for (const key of ['thinking', 'context_management', 'output_config', 'cache_control']) assert.equal(JSON.stringify(sent).includes(key), false, `${key} reached Groq`);
+  assert.equal(sent.tools[0].function.name, 'Bash');
+});

@@ -746,6 +746,16 @@ router_settings: { num_retries: 0, disable_cooldowns: true }
     assert.deepEqual(gatewayRequest, directRequest);
   });
 
+  test('thinking and effort reach Claude as the client wrote them', async () => {
+    const { gatewayRequest, directRequest } = await both({
+      model: '', max_tokens: 2048, messages: [{ role: 'user', content: 'Think first' }],
+      thinking: { type: 'enabled', budget_tokens: 1024 }, output_config: { effort: 'high' },
+    } as Anthropic.MessageCreateParamsNonStreaming);
+    assert.deepEqual(gatewayRequest.thinking, { type: 'enabled', budget_tokens: 1024 });
+    assert.deepEqual(gatewayRequest.output_config, { effort: 'high' });
+    assert.deepEqual(gatewayRequest, directRequest);
+  });
+
   test('a tool round trip', async () => {
     const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Current weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
     const question: Anthropic.MessageParam = { role: 'user', content: 'Weather in Paris?' };

@@ -4,7 +4,7 @@
 // Anthropic (`metadata`, `store`, `service_tier`, `stream_options`, …) are not sent.
 
 import { GatewayError } from '../../errors/gateway-error.js';
-import type { ChatBody } from '../types.js';
+import { ANTHROPIC_ONLY, type ChatBody } from '../types.js';
 import type { Block } from './content.js';
 import { toAnthropicConversation } from './messages.js';
 
@@ -72,6 +72,10 @@ export function toAnthropicRequest(chat: ChatBody, options: AnthropicRequestOpti
       body.tool_choice = choice;
     }
   }
+  // What an Anthropic client asked for that OpenAI cannot express; Claude can.
+  const anthropicOnly = chat[ANTHROPIC_ONLY];
+  if (anthropicOnly?.thinking !== undefined) body.thinking = anthropicOnly.thinking;
+  if (anthropicOnly?.output_config !== undefined) body.output_config = anthropicOnly.output_config;
   if (options.stream) body.stream = true;
   return { body, jsonTool: jsonTool === undefined ? undefined : RESPONSE_FORMAT_TOOL };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import { toAnthropicRequest } from '../../providers/anthropic/request.js';
 import { carriesCacheControl, stripCacheControl } from '../../providers/cache-control.js';
+import { ANTHROPIC_ONLY } from '../../providers/types.js';
 import { parseMessagesRequest } from './request.js';
 import { toChatBody } from './to-chat.js';
 
@@ -116,12 +117,10 @@ test('what an OpenAI-compatible provider cannot do is refused naming it, or drop
   const user = [{ role: 'user', content: 'x' }];
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ top_k: 40 }, 'top_k'],
-    [{ thinking: { type: 'enabled', budget_tokens: 2000 } }, 'thinking'],
     [{ tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools[0]'],
     [{ mcp_servers: [{ type: 'url', url: 'https://x.test', name: 'x' }] }, 'mcp_servers'],
     [{ container: 'c1' }, 'container'],
     [{ some_future_field: true }, 'some_future_field'],
-    [{ output_config: { effort: 'high' } }, 'output_config.effort'],
     [{ messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'd' } }] }] }, 'messages[0].content[0]'],
     [{ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f1' } }] }] }, 'messages[0].content[0].source'],
   ];
@@ -196,4 +195,22 @@ test('cache_control: stripped for other providers, the body is what the ingress 
   const plain = translate(withoutMarkers);
   assert.equal(carriesCacheControl(plain), false);
   assert.deepEqual(stripCacheControl(translate(cached)), plain);
+});
+
+test('thinking, effort and context management never refuse: Claude gets them, other providers never see them', () => {
+  // What Claude Code sends on every request.
+  const body = translate({
+    messages: [{ role: 'user', content: 'x' }],
+    thinking: { type: 'adaptive' },
+    output_config: { effort: 'high' },
+    context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+  });
+  assert.deepEqual(body[ANTHROPIC_ONLY], { thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+  const wire = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+  for (const key of ['thinking', 'output_config', 'context_management', 'reasoning_effort']) assert.equal(wire[key], undefined, key);
+  assert.equal(translate({ messages: [{ role: 'user', content: 'x' }], thinking: { type: 'disabled' } })[ANTHROPIC_ONLY], undefined);
+  // The anthropic/ provider puts them back, through the copies the router makes.
+  const sent = toAnthropicRequest({ ...body }, { model: 'claude-sonnet-4-5', stream: false, defaultMaxTokens: 1024 }).body;
+  assert.deepEqual(sent.thinking, { type: 'adaptive' });
+  assert.deepEqual(sent.output_config, { effort: 'high' });
 });

@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import { markCacheControl, TEXT_SEPARATOR } from '../../providers/cache-control.js';
-import type { ChatBody } from '../../providers/types.js';
+import { ANTHROPIC_ONLY, type ChatBody } from '../../providers/types.js';
 import type { AnthropicMessage, AnthropicRequest, AnthropicTool, Block as RequestBlock } from './request.js';
 
 // Anthropic Messages request → OpenAI chat request (provider-wire-formats.md §3.4,
@@ -11,14 +11,17 @@ const TRANSLATED = new Set([
   'model', 'max_tokens', 'messages', 'system', 'stream', 'temperature', 'top_p', 'stop_sequences',
   'metadata', 'tools', 'tool_choice', 'thinking', 'output_config', 'cache_control',
 ]);
-/** Hints about how Anthropic should serve the request: meaningless to another provider, and harmless to leave out. */
-const IGNORED = new Set(['service_tier', 'speed', 'inference_geo']);
+/**
+ * Hints about how Anthropic should serve the request: meaningless to another
+ * provider, and harmless to leave out (Claude Code sends `context_management`
+ * on every request; it also needs a beta header Switchyard does not pass on).
+ */
+const IGNORED = new Set(['service_tier', 'speed', 'inference_geo', 'context_management']);
 /** Why a field cannot be honoured, for the ones users are likely to send; anything else unknown gets a generic reason. */
 const INEXPRESSIBLE: Record<string, string> = {
   top_k: 'OpenAI-compatible providers have no top_k sampling parameter',
   container: 'containers are run by Anthropic\'s servers; other providers have none',
   mcp_servers: 'MCP servers are called by Anthropic\'s servers; other providers cannot call them',
-  context_management: 'context management is done by Anthropic\'s servers; other providers have none',
 };
 
 /** Drops what cannot be expressed when `drop_params` allows it, else refuses naming it. */
@@ -75,10 +78,12 @@ export function toChatBody(request: AnthropicRequest, options: { dropParams: boo
   if (request.top_p != null) body.top_p = request.top_p;
   if (request.stop_sequences != null && request.stop_sequences.length > 0) body.stop = request.stop_sequences;
   if (typeof request.metadata?.user_id === 'string') body.user = request.metadata.user_id;
-  if (request.thinking != null && request.thinking.type !== 'disabled') {
-    unsupported('thinking', 'Extended thinking is an Anthropic feature an OpenAI-compatible provider cannot be asked for');
-  }
-  if (request.output_config != null) applyOutputConfig(body, request.output_config, unsupported);
+  // Thinking and effort reach Claude (the anthropic/ provider); any other model
+  // answers without thinking blocks, a valid answer to an Anthropic client.
+  const anthropicOnly: Record<string, unknown> = {};
+  if (request.thinking != null && request.thinking.type !== 'disabled') anthropicOnly.thinking = request.thinking;
+  if (request.output_config != null) applyOutputConfig(body, request.output_config, anthropicOnly, unsupported);
+  if (Object.keys(anthropicOnly).length > 0) body[ANTHROPIC_ONLY] = anthropicOnly;
   if (request.stream === true) {
     body.stream = true;
     // The final usage is needed for message_delta; providers send it only when asked.
@@ -247,14 +252,14 @@ function functionTool(tool: AnthropicTool): Record<string, unknown> {
 }
 
 /** Structured output: Anthropic's `output_config.format` is OpenAI's `response_format` json_schema. */
-function applyOutputConfig(body: ChatBody, config: NonNullable<AnthropicRequest['output_config']>, unsupported: Unsupported): void {
+function applyOutputConfig(body: ChatBody, config: NonNullable<AnthropicRequest['output_config']>, anthropicOnly: Record<string, unknown>, unsupported: Unsupported): void {
   const format = config.format;
   if (format != null) {
     if (format.type === 'json_schema' && format.schema !== undefined) {
       body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } };
     } else unsupported('output_config.format', `Output format "${format.type}" has no OpenAI equivalent`);
   }
-  if (config.effort != null) unsupported('output_config.effort', 'Effort levels are an Anthropic feature an OpenAI-compatible provider cannot be asked for');
+  if (config.effort != null) anthropicOnly.output_config = { effort: config.effort };
 }
 
 function blockWhy(type: string, where: string): string {
