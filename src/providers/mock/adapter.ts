@@ -72,9 +72,8 @@ export class MockAdapter implements ProviderAdapter {
     if (this.fixedReply !== undefined) return { content: this.fixedReply, finishReason: 'stop' };
     const last = body.messages[body.messages.length - 1];
     const tools = Array.isArray(body.tools) ? (body.tools as ToolDefinition[]) : [];
-    if (tools.length > 0 && body.tool_choice !== 'none' && last?.role !== 'tool') {
-      const forced = (body.tool_choice as { function?: { name?: string } } | undefined)?.function?.name;
-      const tool = tools.find((t) => t.function?.name === forced) ?? tools[0]!;
+    const tool = last?.role === 'tool' ? undefined : toolToCall(tools, body.tool_choice, textOf(last?.content));
+    if (tool !== undefined) {
       return {
         content: null,
         finishReason: 'tool_calls',
@@ -85,12 +84,31 @@ export class MockAdapter implements ProviderAdapter {
         },
       };
     }
-    const text = textOf(last?.content).slice(0, 200);
+    // The last line: what the person typed, after whatever an agent put before it.
+    const text = (textOf(last?.content).trim().split('\n').at(-1) ?? '').slice(0, 200);
     const format = (body.response_format as { type?: string } | undefined)?.type;
     if (format === 'json_object' || format === 'json_schema') return { content: JSON.stringify({ reply: text }), finishReason: 'stop' };
     if (last?.role === 'tool') return { content: `The tool returned: ${text}`, finishReason: 'stop' };
     return { content: `This is Switchyard's built-in mock model. You said: ${text}`, finishReason: 'stop' };
   }
+}
+
+/**
+ * The tool the mock calls: the one forced by name, the first when a call is
+ * required, and under `auto` only one the last line of the user's message
+ * names — so an agent
+ * (Claude Code, Kilo Code) offering dozens of tools gets a plain answer to
+ * "Say hi" instead of a loop of tool calls.
+ */
+function toolToCall(tools: ToolDefinition[], choice: unknown, userText: string): ToolDefinition | undefined {
+  if (tools.length === 0 || choice === 'none') return undefined;
+  const forced = (choice as { function?: { name?: string } } | undefined)?.function?.name;
+  if (forced !== undefined) return tools.find((t) => t.function?.name === forced);
+  if (choice === 'required') return tools[0];
+  // The last line only: agents put long reminders that mention their tools before the user's words.
+  const lastLine = userText.trim().split('\n').at(-1) ?? '';
+  const words = new Set(lastLine.toLowerCase().split(/[^a-z0-9_-]+/));
+  return tools.find((t) => t.function?.name !== undefined && words.has(t.function.name.toLowerCase()));
 }
 
 interface ToolDefinition {
