@@ -1,7 +1,25 @@
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { ChatBody } from './types.js';
 import { poolFor } from './upstream-pool.js';
 import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from './upstream-error.js';
+
+/** What every HTTP adapter is built from (create-adapter.ts). */
+export interface UpstreamOptions {
+  context: UpstreamContext;
+  /** `api_base`, e.g. `https://api.groq.com/openai/v1`. */
+  apiBase: string;
+  /** Already resolved; `undefined` for keyless servers (Ollama). */
+  apiKey: string | undefined;
+  /** `extra_headers`, sent with every call (e.g. `anthropic-beta`). */
+  extraHeaders: Record<string, string>;
+  /** Seconds to wait for a non-streaming answer. */
+  timeout: number;
+  /** Seconds to wait for a stream's headers and between its events. */
+  streamTimeout: number;
+  /** Drops or refuses what the provider cannot take (param-policy.ts); throws a GatewayError. */
+  prepareBody: ((body: ChatBody) => ChatBody) | undefined;
+}
 
 /**
  * The HTTP half every adapter shares: one upstream origin, its fixed headers,

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { StreamPump } from '../stream-pump.js';
 import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
-import { UpstreamClient } from '../upstream-client.js';
+import { UpstreamClient, type UpstreamOptions } from '../upstream-client.js';
 import { classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
 import { defaultMaxTokens } from './models.js';
 import { toAnthropicRequest, type AnthropicRequest } from './request.js';
@@ -15,19 +15,7 @@ const HEALTH_TIMEOUT: TimeoutSetting = { seconds: 10, key: undefined };
 /** The models endpoint pages by 20 unless told otherwise; 1,000 is its maximum. */
 const MODEL_LIST_LIMIT = 1000;
 
-export interface AnthropicOptions {
-  context: UpstreamContext;
-  /** `api_base` as configured: the root (`https://api.anthropic.com`), or with `/v1` or `/v1/messages`. */
-  apiBase: string;
-  apiKey: string | undefined;
-  /** `extra_headers`, e.g. `anthropic-beta`. */
-  extraHeaders: Record<string, string>;
-  /** Seconds to wait for a non-streaming answer. */
-  timeout: number;
-  /** Seconds to wait for a stream's headers and between its events. */
-  streamTimeout: number;
-  /** Refuses or drops what Anthropic cannot express (param-policy.ts); throws a GatewayError. */
-  prepareBody: ((body: ChatBody) => ChatBody) | undefined;
+export interface AnthropicOptions extends UpstreamOptions {
   /** `model_info.max_output_tokens`: the `max_tokens` default, over the built-in table. */
   maxOutputTokens: number | undefined;
 }

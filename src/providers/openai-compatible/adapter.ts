@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { UpstreamClient } from '../upstream-client.js';
+import { UpstreamClient, type UpstreamOptions } from '../upstream-client.js';
 import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
 import { classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
 import { normalizeCompletion } from './normalize.js';
@@ -11,20 +11,7 @@ import { StreamRelay } from './stream-relay.js';
 const MAX_LISTED_MODELS = 500;
 const HEALTH_TIMEOUT: TimeoutSetting = { seconds: 10, key: undefined };
 
-export interface OpenAICompatibleOptions {
-  context: UpstreamContext;
-  /** e.g. `https://api.groq.com/openai/v1` */
-  apiBase: string;
-  /** Already resolved; `undefined` for keyless servers (Ollama). */
-  apiKey: string | undefined;
-  extraHeaders: Record<string, string>;
-  /** Seconds to wait for a non-streaming answer. */
-  timeout: number;
-  /** Seconds to wait for a stream's headers and between its chunks. */
-  streamTimeout: number;
-  /** Drops or refuses parameters this provider rejects (see param-policy.ts); throws a GatewayError. */
-  prepareBody: ((body: ChatBody) => ChatBody) | undefined;
-}
+export type OpenAICompatibleOptions = UpstreamOptions;
 
 /** Groq, OpenAI, OpenRouter, Ollama, vLLM and any server speaking OpenAI's chat API. */
 export class OpenAICompatibleAdapter implements ProviderAdapter {
