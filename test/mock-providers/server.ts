@@ -263,7 +263,7 @@ async function chat(
 ): Promise<void> {
   const { wire } = config;
   const request = readRequest(config, req, parsed, isJson);
-  const { body, plan, model, promptTokens, entry, detail } = request;
+  const { body, plan, model, promptTokens, detail } = request;
   const headers = wire.headers(seq, model || undefined, promptTokens);
 
   // 2. Which fault, if any.

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { StreamPump } from '../stream-pump.js';
-import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
+import type { ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
 import { UpstreamClient, type UpstreamOptions } from '../upstream-client.js';
-import { classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
+import { classifyUpstreamError, type TimeoutSetting } from '../upstream-error.js';
 import { defaultMaxTokens } from './models.js';
 import { toAnthropicRequest, type AnthropicRequest } from './request.js';
 import { isAnthropicMessage, toChatCompletion } from './response.js';

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { UpstreamClient, type UpstreamOptions } from '../upstream-client.js';
-import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
-import { classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from '../upstream-error.js';
+import type { ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
+import { classifyUpstreamError, type TimeoutSetting } from '../upstream-error.js';
 import { normalizeCompletion } from './normalize.js';
 import { spliceModel } from '../splice-model.js';
 import { StreamPump } from '../stream-pump.js';
