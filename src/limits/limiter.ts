@@ -11,6 +11,7 @@
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Deployment } from '../router/deployment.js';
 import { NEVER_FITS, type Admission, type Clock, type RateBudget, type Store } from '../state/store.js';
+import type { CancelSignal } from '../util/cancel-signal.js';
 import { ProviderHeadroom, type HeaderSource } from './provider-headroom.js';
 import { realTimers, WaitQueue, type Timers } from './wait-queue.js';
 
@@ -205,7 +206,7 @@ export class Limiter {
    * already wait, `gateway_rate_limited` when no capacity comes in time (or
    * cannot come in time), and the signal's reason on abort.
    */
-  async admit(deployments: readonly Deployment[], estimatedTokens: number, signal?: AbortSignal): Promise<{ deployment: Deployment; permit: Permit }> {
+  async admit(deployments: readonly Deployment[], estimatedTokens: number, signal?: CancelSignal): Promise<{ deployment: Deployment; permit: Permit }> {
     if (deployments.length === 0) throw new RangeError('Limiter.admit needs at least one deployment');
     signal?.throwIfAborted();
     const started = this.clock();

@@ -23,10 +23,21 @@ export interface HeadroomDenial {
   detail: string;
 }
 
+/**
+ * The reset time is kept as the provider wrote it and parsed only when a
+ * decision needs it: a budget with room allows whether or not it is stale, so
+ * nearly every answer's reset is never read (parsing it on every answer cost
+ * more than the rest of `learn`).
+ */
 interface Budget {
   remaining: number;
-  /** Epoch ms when the provider resets it; after that we know nothing and allow. */
-  resetAt: number;
+  /** When the headers arrived: the reset is relative to it. */
+  heardAt: number;
+  resetText: string | undefined;
+  /** Groq's/OpenAI's Go durations ("2m59.56s"), else Anthropic's RFC 3339 timestamps. */
+  goDuration: boolean;
+  /** Epoch ms when the provider resets it (after that we know nothing and allow); parsed on first need. */
+  resetAt?: number;
 }
 
 interface Entry {
@@ -49,6 +60,9 @@ function header(headers: HeaderSource, name: string): string | undefined {
   const value = (headers as Readonly<Record<string, string | string[] | undefined>>)[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** Knowledge younger than this is not checked for staleness while it allows (see `check`). */
+const FORGET_AFTER_MS = 1000;
 
 const fmt = (n: number): string => Math.max(0, Math.floor(n)).toLocaleString('en-US');
 
@@ -83,18 +97,27 @@ export class ProviderHeadroom {
 
   private read(headers: HeaderSource, kind: 'requests' | 'tokens', now: number): Budget | undefined {
     let remainingText = header(headers, `x-ratelimit-remaining-${kind}`);
-    let resetSeconds: number | undefined;
-    if (remainingText !== undefined) {
-      const resetText = header(headers, `x-ratelimit-reset-${kind}`);
-      resetSeconds = resetText === undefined ? undefined : parseGoDuration(resetText);
+    let resetText: string | undefined;
+    const goDuration = remainingText !== undefined;
+    if (goDuration) {
+      resetText = header(headers, `x-ratelimit-reset-${kind}`);
     } else {
       remainingText = header(headers, `anthropic-ratelimit-${kind}-remaining`);
-      resetSeconds = parseResetTimestamp(header(headers, `anthropic-ratelimit-${kind}-reset`), now);
+      resetText = header(headers, `anthropic-ratelimit-${kind}-reset`);
     }
     if (remainingText === undefined || remainingText.trim() === '') return undefined;
     const remaining = Number(remainingText);
     if (!Number.isFinite(remaining)) return undefined;
-    return { remaining, resetAt: now + (resetSeconds === undefined ? this.defaultResetMs : resetSeconds * 1000) };
+    return { remaining, heardAt: now, resetText, goDuration };
+  }
+
+  private resetAt(budget: Budget): number {
+    if (budget.resetAt === undefined) {
+      const { resetText, heardAt } = budget;
+      const seconds = resetText === undefined ? undefined : budget.goDuration ? parseGoDuration(resetText) : parseResetTimestamp(resetText, heardAt);
+      budget.resetAt = heardAt + (seconds === undefined ? this.defaultResetMs : seconds * 1000);
+    }
+    return budget.resetAt;
   }
 
   /**
@@ -105,19 +128,25 @@ export class ProviderHeadroom {
     const entry = this.entries.get(deploymentId);
     if (entry === undefined) return undefined;
     const now = this.clock();
+    const { requests, tokens } = entry;
+    const noRequests = requests !== undefined && requests.remaining <= 0;
+    const tooFewTokens = tokens !== undefined && tokens.remaining < estimatedTokens;
+    // Room on both budgets allows, stale or not. Whether what we know is stale
+    // (and can be forgotten) is worth a parse only once it is a while old.
+    if (!noRequests && !tooFewTokens && now - Math.min(requests?.heardAt ?? now, tokens?.heardAt ?? now) < FORGET_AFTER_MS) return undefined;
     // A budget past its reset time is refilled; what we knew is stale.
-    if (entry.requests !== undefined && entry.requests.resetAt <= now) entry.requests = undefined;
-    if (entry.tokens !== undefined && entry.tokens.resetAt <= now) entry.tokens = undefined;
+    if (requests !== undefined && this.resetAt(requests) <= now) entry.requests = undefined;
+    if (tokens !== undefined && this.resetAt(tokens) <= now) entry.tokens = undefined;
     if (entry.requests === undefined && entry.tokens === undefined) {
       this.entries.delete(deploymentId);
       return undefined;
     }
-    if (entry.requests !== undefined && entry.requests.remaining <= 0) {
-      return { retryAfterMs: entry.requests.resetAt - now, detail: 'its provider reports no requests left' };
+    if (noRequests && entry.requests !== undefined) {
+      return { retryAfterMs: this.resetAt(entry.requests) - now, detail: 'its provider reports no requests left' };
     }
-    if (entry.tokens !== undefined && entry.tokens.remaining < estimatedTokens) {
+    if (tooFewTokens && entry.tokens !== undefined) {
       return {
-        retryAfterMs: entry.tokens.resetAt - now,
+        retryAfterMs: this.resetAt(entry.tokens) - now,
         detail: `its provider reports ${fmt(entry.tokens.remaining)} tokens left, this request needs ~${fmt(estimatedTokens)}`,
       };
     }
@@ -133,7 +162,7 @@ export class ProviderHeadroom {
     const now = this.clock();
     const lowest = new Map<string, { deployment: string; kind: 'requests' | 'tokens'; remaining: number }>();
     const note = (deployment: string, kind: 'requests' | 'tokens', budget: Budget | undefined) => {
-      if (budget === undefined || budget.resetAt <= now) return;
+      if (budget === undefined || this.resetAt(budget) <= now) return;
       const key = `${kind} ${deployment}`;
       const known = lowest.get(key);
       if (known === undefined || budget.remaining < known.remaining) lowest.set(key, { deployment, kind, remaining: budget.remaining });

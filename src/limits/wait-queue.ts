@@ -21,12 +21,14 @@ export const realTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+import type { CancelSignal } from '../util/cancel-signal.js';
+
 interface Waiter {
   ticket: number;
   keys: readonly string[];
   resolve(wokenBy: string | undefined): void;
   timer: unknown;
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   onAbort: (() => void) | undefined;
   settled: boolean;
 }
@@ -66,7 +68,7 @@ export class WaitQueue {
    * or undefined when the time passed; rejects with the signal's reason on
    * abort. Whatever happens, the waiter is gone from the queue afterwards.
    */
-  wait(ticket: number, keys: readonly string[], ms: number, signal?: AbortSignal): Promise<string | undefined> {
+  wait(ticket: number, keys: readonly string[], ms: number, signal?: CancelSignal): Promise<string | undefined> {
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     return new Promise<string | undefined>((resolve, reject) => {
       const waiter: Waiter = { ticket, keys, resolve: () => undefined, timer: undefined, signal, onAbort: undefined, settled: false };

@@ -70,10 +70,10 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   const max = RANK[level];
   const emit = (at: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[at] > max) return;
-    const time = new Date().toISOString();
+    const time = isoNow();
     const safe = redact(fields);
     if (BEARER.test(msg)) msg = msg.replace(BEARER_VALUE, 'Bearer [redacted]');
-    const json = pretty && toFile === undefined ? undefined : JSON.stringify({ level: at, time, msg, ...safe }) + '\n';
+    const json = pretty && toFile === undefined ? undefined : jsonLine(at, time, msg, safe);
     write(pretty ? prettyLine(at, time, msg, safe) : json!);
     if (toFile !== undefined) toFile(json!);
   };
@@ -88,6 +88,41 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   };
 }
 
+/**
+ * `{"level","time","msg",…fields}` without copying the fields into a new
+ * object first (a request line is written per request). A field named like
+ * one of the three comes later in the line and wins, as the spread did.
+ */
+function jsonLine(level: LogLevel, time: string, msg: string, fields: LogFields | undefined): string {
+  const head = `{"level":"${level}","time":"${time}","msg":${JSON.stringify(msg)}`;
+  const rest = fields === undefined ? '{}' : JSON.stringify(fields);
+  return rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`;
+}
+
+/** The ISO time, formatted once per millisecond: at a few thousand requests a second, lines share it. */
+let lastMs = NaN;
+let lastIso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
+/** Whether a field name is a secret's, remembered per name: lines repeat the same few names. */
+const secretNames = new Map<string, boolean>();
+function isSecretName(key: string): boolean {
+  let secret = secretNames.get(key);
+  if (secret === undefined) {
+    secret = SECRET_FIELD.test(key);
+    // Names come from code, not from clients; the bound only guards against a caller that uses data as keys.
+    if (secretNames.size < 1000) secretNames.set(key, secret);
+  }
+  return secret;
+}
+
 function redact(fields: LogFields | undefined): LogFields | undefined {
   return fields === undefined ? undefined : redactObject(fields, 0);
 }
@@ -98,7 +133,7 @@ function redactObject(fields: LogFields, depth: number): LogFields {
   for (const key of Object.keys(fields)) {
     const value = fields[key];
     let safe = value;
-    if (SECRET_FIELD.test(key)) safe = '[redacted]';
+    if (isSecretName(key)) safe = '[redacted]';
     else if (typeof value === 'string' && BEARER.test(value)) safe = value.replace(BEARER_VALUE, 'Bearer [redacted]');
     else if (depth < MAX_REDACT_DEPTH && typeof value === 'object' && value !== null && !Array.isArray(value)) safe = redactObject(value as LogFields, depth + 1);
     if (safe !== value) {

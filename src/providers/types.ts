@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CancelSignal } from '../util/cancel-signal.js';
 
 /**
  * Anthropic request fields with no OpenAI form (`thinking`, `output_config.effort`),
@@ -28,7 +29,7 @@ export interface ChatCall {
   /** The client asked for a final usage chunk (`stream_options.include_usage`). */
   includeUsage: boolean;
   /** Aborted when the client goes away or a deadline passes. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   requestId: string;
   /** `body` as the client's bytes, when it came from them: forwarded as is but for `model`. */
   rawBody?: Buffer | undefined;

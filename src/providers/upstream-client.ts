@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { CancelSignal } from '../util/cancel-signal.js';
 import type { ChatBody } from './types.js';
 import { poolFor } from './upstream-pool.js';
 import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from './upstream-error.js';
@@ -38,7 +39,7 @@ export class UpstreamClient {
     this.pool = poolFor(origin);
   }
 
-  async request(method: 'GET' | 'POST', path: string, body: string | Buffer | undefined, signal: AbortSignal, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
+  async request(method: 'GET' | 'POST', path: string, body: string | Buffer | undefined, signal: CancelSignal, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
     try {
       return await this.pool.request({
         method,

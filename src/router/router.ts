@@ -6,6 +6,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { clearlyExceeds, estimatePromptTokens } from '../providers/context-window.js';
 import type { ChatBody, ChatCall, ChatStream, Completion, ProviderAdapter, UpstreamHeaders } from '../providers/types.js';
 import type { Clock, Store } from '../state/store.js';
+import { Cancellation, type CancelSignal } from '../util/cancel-signal.js';
 import { closestMatch } from '../util/suggest.js';
 import { retryDelayMs } from './backoff.js';
 import { Cooldowns } from './cooldowns.js';
@@ -19,7 +20,7 @@ import { groupUnavailable } from './unavailable.js';
 /** What a call needs besides the body: identity and cancellation. */
 export interface CallContext {
   requestId: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** The request's bytes as the client sent them, when `body` was parsed from them. */
   rawBody?: Buffer;
 }
@@ -38,7 +39,7 @@ export interface RouterDependencies {
   limiter: Limiter;
   clock?: Clock;
   /** Waits between retries; injected so tests need not sleep. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
   random?: () => number;
   env?: NodeJS.ProcessEnv;
   /** Prometheus counters (observability/metrics.ts); none when absent. */
@@ -269,7 +270,7 @@ export class Router {
   private async attempt<T>(
     deployment: Deployment, permit: Permit, body: ChatBody, ctx: CallContext, stream: boolean, invoke: Invoke<T>, budgetMs: number,
   ): Promise<{ ok: true; result: T; latencyMs: number; detach: () => void } | { ok: false; error: GatewayError }> {
-    const controller = new AbortController();
+    const controller = new Cancellation();
     const onClientGone = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onClientGone, { once: true });
     const detach = () => ctx.signal.removeEventListener('abort', onClientGone);
@@ -282,7 +283,7 @@ export class Router {
         upstreamModel: deployment.upstreamModel,
         stream,
         includeUsage: stream && body.stream_options?.include_usage === true,
-        signal: controller.signal,
+        signal: controller,
         requestId: ctx.requestId,
         rawBody: ctx.rawBody,
       });
@@ -293,7 +294,7 @@ export class Router {
       void permit.release();
       await this.store.callEnded(deployment.id, undefined);
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
-      if (controller.signal.reason instanceof BudgetExceeded) {
+      if (controller.reason instanceof BudgetExceeded) {
         return { ok: false, error: budgetError(deployment, this.requestTimeoutMs) };
       }
       return { ok: false, error: toGatewayError(err) };
@@ -414,7 +415,7 @@ function toMap(list: ReadonlyArray<Record<string, string[]>>): Map<string, strin
   return map;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: CancelSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

@@ -9,6 +9,7 @@ import { Router } from '../router/router.js';
 import { cacheStatus, FailoverStore } from '../state/failover-store.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { Store } from '../state/store.js';
+import { Cancellation } from '../util/cancel-signal.js';
 import { createAuthenticator } from './auth.js';
 import type { Handler, RequestContext } from './context.js';
 import { chatCompletions } from './handlers/chat-completions.js';
@@ -130,12 +131,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     res.setHeader('x-request-id', id);
     if (draining) res.setHeader('connection', 'close');
     if (options.workerId !== undefined) res.setHeader('x-switchyard-worker', options.workerId);
-    const abort = new AbortController();
+    const abort = new Cancellation();
     // `close` before `finish` means the client went away: stop the upstream work too.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort(new Error('client disconnected'));
     });
-    const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort.signal };
+    const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort };
     const path = pathOf(req.url ?? '/');
     const { router, routes, bodyLimits, authenticate } = compiled;
     const anthropic = isAnthropicPath(path);
@@ -146,7 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!isPublic) authenticate(req.headers);
       await handler(req, res, ctx);
     } catch (err) {
-      if (abort.signal.aborted) return;
+      if (abort.aborted) return;
       if (err instanceof GatewayError && err.code === 'body_too_large') discardRest(req, bodyLimits.maxBytes * 2);
       if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
       // The rest of a stalled body will not come: close, so the socket is freed once the 408 is out.
@@ -158,7 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (isChat) {
         const alias = ctx.alias === undefined ? '' : router.metricAlias(ctx.alias);
         // A client that went away is counted as nginx logs it: 499.
-        const gone = abort.signal.aborted && !res.writableFinished;
+        const gone = abort.aborted && !res.writableFinished;
         metrics.requestFinished(alias, gone ? 499 : res.statusCode, gone ? 'client_disconnected' : (error?.code ?? ''), ctx.stream === true, (performance.now() - ctx.startedAt) / 1000);
       }
       if (error !== undefined && error.status >= 500) logger.warn(error.message, { request_id: id, code: error.code, path, cause: causeOf(error) });

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { CancelSignal } from '../util/cancel-signal.js';
 
 /** Per-request state shared by the pipeline stages and read by the access log. */
 export interface RequestContext {
   id: string;
   startedAt: number;
   /** Aborted when the client disconnects before the response is complete. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   alias?: string;
   deployment?: string;
   attempts?: number;

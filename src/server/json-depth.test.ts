@@ -20,3 +20,15 @@ test('brackets inside strings do not count, escaped quotes do not end a string',
 test('an unterminated string stops the scan (JSON.parse reports it)', () => {
   assert.equal(exceedsJsonDepth(Buffer.from('["abc [[[[['), 2), false);
 });
+
+test('strings of many lengths, with an escaped quote anywhere, are skipped whole', () => {
+  for (let length = 0; length < 80; length++) {
+    for (const at of [0, 15, 30, 31, 32, 33, 34, 60]) {
+      if (at > length) continue;
+      const text = 'x'.repeat(at) + '"[[[\\' + 'y'.repeat(length - at);
+      const body = Buffer.from(JSON.stringify([text, [['z']]]));
+      assert.equal(exceedsJsonDepth(body, 3), false, `length ${length}, escape at ${at}`);
+      assert.equal(exceedsJsonDepth(body, 2), true, `length ${length}, escape at ${at}`);
+    }
+  }
+});

@@ -195,6 +195,9 @@ test('a client that disconnects aborts its upstream request', async () => {
   assert.equal(groq.requests.length, 1);
   controller.abort();
   await pending;
+  // The gateway hangs up on the upstream too (the mock records how its response ended).
+  for (let i = 0; i < 100 && groq.requests[0]!.outcome === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(groq.requests[0]!.outcome, 'aborted');
   // The gateway is still healthy and serves the next request.
   const res = await post(hello());
   assert.equal(res.status, 200 as number, JSON.stringify(res.error));

@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { Deployment } from '../../router/deployment.js';
 import type { Router } from '../../router/router.js';
 import type { Handler } from '../context.js';
+import { toAbortSignal } from '../../util/cancel-signal.js';
 import { sendJson } from '../respond.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -30,7 +31,7 @@ export function readiness(version: string, cache: () => string | null = () => nu
 export function deploymentHealth(router: Router): Handler {
   return async (_req, res, ctx) => {
     const deployments = router.table.groups().flatMap((group) => group.deployments);
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]);
+    const signal = AbortSignal.any([toAbortSignal(ctx.signal), AbortSignal.timeout(PROBE_TIMEOUT_MS)]);
     const results = await Promise.all(deployments.map((d) => probe(d, signal)));
     const healthy = results.filter((r) => r.error_code === undefined);
     const unhealthy = results.filter((r) => r.error_code !== undefined);
