@@ -355,7 +355,8 @@ async function steadyRounds(targets, names, label) {
     for (const name of rotate(r, names)) {
       const pids = [targets[name].pids ?? [targets[name].pid]].flat();
       const cpu0 = pids.map(cpuMs);
-      const p = await pacedLatency({ url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body: smallBody, rate: PLAN.pacedRate, seconds: PLAN.pacedSeconds });
+      // Spread over every connection, so that both workers get their share.
+      const p = await pacedLatency({ url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body: smallBody, rate: PLAN.pacedRate, seconds: PLAN.pacedSeconds, spread: true });
       if (p.failed > 0) failures.push(`${label} steady ${name} round ${r + 1}: ${p.failed} failed requests`);
       const cpu = pids.map((pid, i) => (cpuMs(pid) - cpu0[i]) / p.served);
       out[name].push({ cpu, cpuMsPerRequest: cpu.reduce((a, b) => a + b, 0), p50: percentile(p.samples, 50) });
