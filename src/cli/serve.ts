@@ -6,8 +6,6 @@ import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { buffered, bufferedStderr, createLogger, type Logger, type LogLevel } from '../observability/logger.js';
 import { defaultLogDir, RotatingLogFile } from '../observability/log-file.js';
-import { closeAllPools } from '../providers/upstream-pool.js';
-import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
 import { startupBanner } from './banner.js';
 import { watchConfigFile } from './config-watch.js';
@@ -82,7 +80,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     if (options.watchConfig === true && options.configPath !== undefined) watchConfigFile(options.configPath, workers.reload);
     return;
   }
-  const store = await openSharedState(config, logger, role.announce);
+  // The server's code (router, providers, undici) is loaded here, past the primary, which serves nothing.
+  const [{ createGateway }, { closeAllPools }, store] = await Promise.all([
+    import('../server/app.js'), import('../providers/upstream-pool.js'), openSharedState(config, logger, role.announce),
+  ]);
 
   const gateway = createGateway({ config, logger, version: VERSION, env, store, workerId: role.workerId });
   const { server, drain } = gateway;
