@@ -333,6 +333,11 @@ async function versusPhase(targets, extra, label) {
     const ok = await post(extra.url, smallBody);
     if (ok.status !== 200) throw new Error(`${extra.key}: answered ${ok.status}: ${ok.text.slice(0, 200)}`);
   });
+  // Each worker compiles its own hot code from its share of the traffic: N workers get N times one process's warm-up.
+  const workers = extra.workers ?? 1;
+  if (workers > 1 && PLAN.warmSeconds > 0) {
+    await saturate({ url: extra.url, path: PATH, headers: HEADERS, body: smallBody, connections: PLAN.connections, amount: 1e9, maxSeconds: PLAN.warmSeconds * (workers - 1) });
+  }
   const rates = await calibrate(all, smallBody, names);
   const runs = await saturationRounds(all, smallBody, PLAN.scaleRounds, PLAN.scaleSeconds, rates, label, names);
   const steady = await steadyRounds(all, names, label);
@@ -438,6 +443,7 @@ async function scalePhases(targets) {
     log(`8. --num_workers 2 vs one process  [${elapsed()}]`);
     const workers = await startSwitchyard(targets.direct.url, { root: switchyardRoot, numWorkers: 2, name: 'switchyard-2-workers' });
     workers.key = 'workers';
+    workers.workers = 2;
     workers.pids = await workerPids(workers, 2);
     out.workers = await versusPhase(targets, workers, '2 workers');
     phasesRan.push('workers');
