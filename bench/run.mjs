@@ -47,6 +47,17 @@ if (roundsArg) Object.assign(PLAN, { satRounds: roundsArg, latRounds: roundsArg,
 if (argNumber('--soak') !== undefined) PLAN.soak = argNumber('--soak');
 // The soak is bounded by its count; the time limit grows with it (at ≥ 1,000 req/s).
 PLAN.limitSeconds += PLAN.soak / 1000;
+/**
+ * --only a,b: run only these phases (startup, main, large, workers, soak) and
+ * print what they measured, without the verdicts and without writing the
+ * README (a partial run is not the figures). For a long soak alone, or to
+ * look at one phase on a busy machine.
+ */
+const ONLY_PHASES = ['startup', 'main', 'large', 'workers', 'soak'];
+const ONLY = argv.includes('--only') ? new Set(String(argv[argv.indexOf('--only') + 1]).split(',')) : undefined;
+if (ONLY && [...ONLY].some((p) => !ONLY_PHASES.includes(p))) throw new Error(`--only: phases are ${ONLY_PHASES.join(', ')}`);
+const runs = (phase) => ONLY === undefined || ONLY.has(phase);
+if (ONLY && !runs('soak')) PLAN.soak = 0;
 /** Deployments in the alias group of the large-config phase. */
 const LARGE = 1000;
 /** Each phase that ran, by name: the smoke test checks that all did. */
@@ -322,11 +333,42 @@ async function versusPhase(targets, extra, label) {
     const ok = await post(extra.url, smallBody);
     if (ok.status !== 200) throw new Error(`${extra.key}: answered ${ok.status}: ${ok.text.slice(0, 200)}`);
   });
+  // Each worker compiles its own hot code from its share of the traffic: N workers get N times one process's warm-up.
+  const workers = extra.workers ?? 1;
+  if (workers > 1 && PLAN.warmSeconds > 0) {
+    await saturate({ url: extra.url, path: PATH, headers: HEADERS, body: smallBody, connections: PLAN.connections, amount: 1e9, maxSeconds: PLAN.warmSeconds * (workers - 1) });
+  }
   const rates = await calibrate(all, smallBody, names);
   const runs = await saturationRounds(all, smallBody, PLAN.scaleRounds, PLAN.scaleSeconds, rates, label, names);
+  const steady = await steadyRounds(all, names, label);
   const rss = rssBytes(extra.pids ?? extra.pid);
   await stopOne(extra);
-  return { runs, rss };
+  return { runs, steady, rss };
+}
+
+/**
+ * CPU per request at a steady PLAN.pacedRate (open loop, as in 3b), the
+ * targets interleaved: at saturation on 2 cores shared with the load
+ * generator and the mock, a target with more processes waits more for a
+ * core and batches fewer requests per wake-up; at a fixed rate every target
+ * has the same work to do and the CPU it spends on it is comparable.
+ * `cpu` holds one figure per process (a --num_workers primary and workers).
+ */
+async function steadyRounds(targets, names, label) {
+  const out = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < PLAN.latRounds; r++) {
+    for (const name of rotate(r, names)) {
+      const pids = [targets[name].pids ?? [targets[name].pid]].flat();
+      const cpu0 = pids.map(cpuMs);
+      // Spread over every connection, so that both workers get their share.
+      const p = await pacedLatency({ url: targets[name].url, path: PATH, headers: headersFor(targets[name]), body: smallBody, rate: PLAN.pacedRate, seconds: PLAN.pacedSeconds, spread: true });
+      if (p.failed > 0) failures.push(`${label} steady ${name} round ${r + 1}: ${p.failed} failed requests`);
+      const cpu = pids.map((pid, i) => (cpuMs(pid) - cpu0[i]) / p.served);
+      out[name].push({ cpu, cpuMsPerRequest: cpu.reduce((a, b) => a + b, 0), p50: percentile(p.samples, 50) });
+    }
+  }
+  log(`  ${label}, steady ${PLAN.pacedRate} req/s: CPU ms per request ${names.map((n) => `${n} ${fmt.ms(medianOf(out[n].map((x) => x.cpuMsPerRequest)))}`).join(', ')}  [${elapsed()}]`);
+  return out;
 }
 
 /**
@@ -340,6 +382,7 @@ async function soakPhase(target) {
   const rssStart = rssBytes(target.pid);
   const sampler = rssSampler([target.pid]);
   const series = [];
+  const heap = [];
   let served = 0;
   const t = performance.now();
   try {
@@ -351,6 +394,7 @@ async function soakPhase(target) {
       if (res.failed > 0) failures.push(`soak slice ${i + 1}: ${res.failed} failed requests`);
       served += res.ok;
       series.push(rssBytes(target.pid));
+      heap.push(await heapUsed(target.url));
       if (!SMOKE) log(`  soak ${fmt.int(served)} requests: RSS ${fmt.mb(series.at(-1))}  [${elapsed()}]`);
     }
   } finally {
@@ -360,7 +404,19 @@ async function soakPhase(target) {
   const seconds = (performance.now() - t) / 1000;
   await new Promise((r) => setTimeout(r, SMOKE ? 300 : 3000));
   phasesRan.push('soak');
-  return { served, seconds, rssStart, series, peak: sampler.max(target.pid), after: rssBytes(target.pid) };
+  return { served, seconds, rssStart, series, heap, peak: sampler.max(target.pid), after: rssBytes(target.pid) };
+}
+
+/**
+ * Switchyard's V8 heap in use, from its /metrics (prom-client's default
+ * process metrics): RSS that grows while this stays flat is the allocator
+ * or fragmentation, not a leak.
+ */
+async function heapUsed(url) {
+  const res = await undici.request(`${url}/metrics`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+  const text = await res.body.text();
+  const m = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text);
+  return m ? Number(m[1]) : NaN;
 }
 
 /** The pids of a --num_workers target: the primary and its workers, once all `count` workers run. */
@@ -375,18 +431,23 @@ async function workerPids(target, count) {
 
 async function scalePhases(targets) {
   const out = {};
-  log(`7. ${fmt.int(LARGE)} deployments in the alias group vs 1  [${elapsed()}]`);
-  const large = await startSwitchyard(targets.direct.url, { root: switchyardRoot, deployments: LARGE, name: `switchyard${LARGE}` });
-  large.key = 'large';
-  out.large = await versusPhase(targets, large, `${LARGE} deployments`);
-  phasesRan.push('large-config');
+  if (runs('large')) {
+    log(`7. ${fmt.int(LARGE)} deployments in the alias group vs 1  [${elapsed()}]`);
+    const large = await startSwitchyard(targets.direct.url, { root: switchyardRoot, deployments: LARGE, name: `switchyard${LARGE}` });
+    large.key = 'large';
+    out.large = await versusPhase(targets, large, `${LARGE} deployments`);
+    phasesRan.push('large-config');
+  }
 
-  log(`8. --num_workers 2 vs one process  [${elapsed()}]`);
-  const workers = await startSwitchyard(targets.direct.url, { root: switchyardRoot, numWorkers: 2, name: 'switchyard-2-workers' });
-  workers.key = 'workers';
-  workers.pids = await workerPids(workers, 2);
-  out.workers = await versusPhase(targets, workers, '2 workers');
-  phasesRan.push('workers');
+  if (runs('workers')) {
+    log(`8. --num_workers 2 vs one process  [${elapsed()}]`);
+    const workers = await startSwitchyard(targets.direct.url, { root: switchyardRoot, numWorkers: 2, name: 'switchyard-2-workers' });
+    workers.key = 'workers';
+    workers.workers = 2;
+    workers.pids = await workerPids(workers, 2);
+    out.workers = await versusPhase(targets, workers, '2 workers');
+    phasesRan.push('workers');
+  }
 
   if (PLAN.soak > 0) {
     log(`9. soak: ${fmt.int(PLAN.soak)} requests against Switchyard  [${elapsed()}]`);
@@ -463,37 +524,8 @@ function figures(results, startup, scale) {
   const header = ['Measure', 'direct (mock)', 'bare proxy', 'Switchyard', ...(PORTKEY ? ['Portkey'] : []), 'Switchyard vs bare', 'Switchyard vs direct', ...(PORTKEY ? ['Switchyard vs Portkey'] : [])];
   const table = markdownTable(header, rows);
 
-  // Start-up, large config, workers, soak.
-  const med = (list) => medianOf(list);
-  const startupMs = Object.fromEntries(Object.entries(startup).map(([k, v]) => [k, med(v)]));
-  const range = (v) => (v.length > 1 ? ` (${fmt.ms(Math.min(...v), 0)}–${fmt.ms(Math.max(...v), 0)})` : '');
-  const large = scale.large.runs;
-  const workers = scale.workers.runs;
-  const largeRps = perRound(large, (x) => x.large.rps / x.switchyard.rps, ['switchyard', 'large']);
-  const largeCpu = perRound(large, (x) => cpu(x.large) / cpu(x.switchyard), ['switchyard', 'large']);
-  const workersRps = perRound(workers, (x) => x.workers.rps / x.switchyard.rps, ['switchyard', 'workers']);
-  const workersCpu = perRound(workers, (x) => cpu(x.workers) / cpu(x.switchyard), ['switchyard', 'workers']);
-  const soak = scale.soak;
-  const soakGrowth = soak ? soak.series.at(-1) / soak.series[0] - 1 : NaN;
-  const pct = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)} %` : 'n/a');
-  const scaleRows = [
-    ['Start-up to first answer, bare proxy (Node + http server: the floor) (ms)', `${fmt.ms(startupMs.bare, 0)}${range(startup.bare)}`, dash],
-    ['Start-up to first 200 from /health/liveliness, Switchyard, 1 deployment (ms)', `${fmt.ms(startupMs.switchyard, 0)}${range(startup.switchyard)}`, `${fmt.ratio(startupMs.switchyard / startupMs.bare)} bare`],
-    [`Start-up, Switchyard, ${fmt.int(LARGE)} deployments (ms)`, `${fmt.ms(startupMs[`switchyard${LARGE}`], 0)}${range(startup[`switchyard${LARGE}`])}`, `${fmt.ratio(startupMs[`switchyard${LARGE}`] / startupMs.switchyard)} 1 deployment`],
-    ...(PORTKEY ? [['Start-up to first answer on /, Portkey (ms)', `${fmt.ms(startupMs.portkey, 0)}${range(startup.portkey)}`, `Switchyard ${fmt.ratio(startupMs.switchyard / startupMs.portkey)}`]] : []),
-    [`${fmt.int(LARGE)} deployments in the alias group: throughput (req/s)`, `${fmt.int(medianField(large.large, rps))} vs ${fmt.int(medianField(large.switchyard, rps))}`, `${spread(largeRps)} 1 deployment`],
-    [`${fmt.int(LARGE)} deployments: CPU per request (ms)`, `${fmt.ms(medianField(large.large, cpu))} vs ${fmt.ms(medianField(large.switchyard, cpu))}`, `${spread(largeCpu)} 1 deployment`],
-    [`${fmt.int(LARGE)} deployments: RSS after its runs`, fmt.mb(scale.large.rss), dash],
-    ['`--num_workers 2`: throughput (req/s)', `${fmt.int(medianField(workers.workers, rps))} vs ${fmt.int(medianField(workers.switchyard, rps))}`, `${spread(workersRps)} 1 process`],
-    ['`--num_workers 2`: CPU per request, primary + workers (ms)', `${fmt.ms(medianField(workers.workers, cpu))} vs ${fmt.ms(medianField(workers.switchyard, cpu))}`, `${spread(workersCpu)} 1 process`],
-    ['`--num_workers 2`: RSS, primary + workers', fmt.mb(scale.workers.rss), dash],
-    ...(soak ? [
-      [`Soak: ${fmt.int(soak.served)} requests (small, alternately non-stream and stream)`, `${fmt.ms(soak.seconds, 0)} s, ${fmt.int(soak.served / soak.seconds)} req/s`, dash],
-      ['Soak: RSS before / after 1st tenth / at the end / peak / 3 s after', `${fmt.mb(soak.rssStart)} / ${fmt.mb(soak.series[0])} / ${fmt.mb(soak.series.at(-1))} / ${fmt.mb(soak.peak)} / ${fmt.mb(soak.after)}`, `${pct(soakGrowth)} from the 1st tenth to the end`],
-    ] : []),
-  ];
-  const scaleTable = markdownTable(['Start-up, large config, workers, soak', 'measured', 'ratio'], scaleRows);
-  const soakSeries = soak ? `Soak RSS after each tenth: ${soak.series.map(fmt.mb).join(', ')}.` : 'Soak skipped (--soak 0).';
+  const scaled = scaleFigures(startup, scale);
+  const { scaleTable } = scaled;
 
   const checks = [
     { what: 'CPU per request ≤ 2× bare proxy', ok: medianOf(r.cpuSyBare) <= 2, shown: fmt.ratio(medianOf(r.cpuSyBare)) },
@@ -502,18 +534,87 @@ function figures(results, startup, scale) {
     { what: 'added p50 latency, unloaded ≤ 0.3 ms', ok: seq50.switchyard - seq50.direct <= 0.3, shown: fmt.added(seq50.switchyard - seq50.direct) },
     { what: 'added stream TTFB p50 ≤ 0.5 ms', ok: tt50.switchyard - tt50.direct <= 0.5, shown: fmt.added(tt50.switchyard - tt50.direct) },
     { what: 'RSS idle ≤ 80 MB', ok: rss.idle.switchyard <= 80 * 1024 * 1024, shown: fmt.mb(rss.idle.switchyard) },
-    ...(soak ? [{ what: `RSS steady across the ${fmt.int(soak.served)}-request soak (≤ +10 % from its 1st tenth to its end)`, ok: soakGrowth <= 0.1, shown: pct(soakGrowth) }] : []),
-    { what: '`--num_workers 2` scales throughput (≥ 1.6× one process)', ok: medianOf(workersRps) >= 1.6, shown: fmt.ratio(medianOf(workersRps)) },
+    ...scaled.checks,
   ];
   const targetTable = markdownTable(['Target', 'measured', 'verdict'], checks.map((c) => [c.what, c.shown, c.ok ? 'met' : '**missed**']));
   const notes = [
     `Ratios are medians of per-round ratios (min–max over ${PLAN.satRounds} saturation rounds, ${PLAN.agentRounds} agent rounds, ${PLAN.scaleRounds} rounds for ${fmt.int(LARGE)} deployments and for workers); throughput and CPU cells are medians over rounds.`,
     `Latency and TTFB percentiles pool ${PLAN.latRounds} interleaved rounds (${fmt.int(PLAN.seqCount * PLAN.latRounds)} sequential requests, ${fmt.int(PLAN.ttfbCount * PLAN.latRounds)} streams, ${fmt.int(PLAN.pacedRate * PLAN.pacedSeconds * PLAN.latRounds)} paced requests per target; paced rate achieved ${fmt.int(achieved)} req/s).`,
     `Mock CPU per request when called through each target, saturation: ${NAMES.map((n) => `${n === 'direct' ? 'direct' : `via ${n}`} ${fmt.ms(medianField(sat[n], (x) => x.cpuMsPerRequest[n === 'direct' ? 0 : 1]))}`).join(', ')} ms.`,
-    `Start-up: median of ${PLAN.startupRuns} starts each (min–max), spawn → first answer, one process starting at a time.`,
-    soakSeries,
+    ...scaled.notes,
   ];
   return { table, scaleTable, targetTable, checks, notes, ratios: r };
+}
+
+/** --only without the main phase: the scale table, its notes and its verdicts. */
+function partialFigures(startup, scale) {
+  const scaled = scaleFigures(startup, scale);
+  const targetTable = markdownTable(['Target', 'measured', 'verdict'], scaled.checks.map((c) => [c.what, c.shown, c.ok ? 'met' : '**missed**']));
+  return { table: undefined, scaleTable: scaled.scaleTable, targetTable, checks: scaled.checks, notes: [`Partial run: --only ${[...ONLY].join(',')}.`, ...scaled.notes] };
+}
+
+/** Start-up, the large config, workers and the soak: each part only when its phase ran (--only). */
+function scaleFigures(startup, scale) {
+  const rps = (x) => x.rps;
+  const cpu = (x) => x.cpuMsPerRequest[0];
+  const med = (list) => medianOf(list);
+  const range = (v) => (v.length > 1 ? ` (${fmt.ms(Math.min(...v), 0)}–${fmt.ms(Math.max(...v), 0)})` : '');
+  const pct = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)} %` : 'n/a');
+  const rows = [];
+  const checks = [];
+  const notes = [];
+  if (startup) {
+    const startupMs = Object.fromEntries(Object.entries(startup).map(([k, v]) => [k, med(v)]));
+    rows.push(
+      ['Start-up to first answer, bare proxy (Node + http server: the floor) (ms)', `${fmt.ms(startupMs.bare, 0)}${range(startup.bare)}`, dash],
+      ['Start-up to first 200 from /health/liveliness, Switchyard, 1 deployment (ms)', `${fmt.ms(startupMs.switchyard, 0)}${range(startup.switchyard)}`, `${fmt.ratio(startupMs.switchyard / startupMs.bare)} bare`],
+      [`Start-up, Switchyard, ${fmt.int(LARGE)} deployments (ms)`, `${fmt.ms(startupMs[`switchyard${LARGE}`], 0)}${range(startup[`switchyard${LARGE}`])}`, `${fmt.ratio(startupMs[`switchyard${LARGE}`] / startupMs.switchyard)} 1 deployment`],
+      ...(PORTKEY ? [['Start-up to first answer on /, Portkey (ms)', `${fmt.ms(startupMs.portkey, 0)}${range(startup.portkey)}`, `Switchyard ${fmt.ratio(startupMs.switchyard / startupMs.portkey)}`]] : []),
+    );
+    notes.push(`Start-up: median of ${PLAN.startupRuns} starts each (min–max), spawn → first answer, one process starting at a time.`);
+  }
+  // Saturation and steady-rate rows of one versus phase (`key` against the main Switchyard).
+  const versus = (part, key, what, per) => {
+    const { runs, steady } = part;
+    const names = ['switchyard', key];
+    const rpsRatio = perRound(runs, (x) => x[key].rps / x.switchyard.rps, names);
+    const cpuRatio = perRound(runs, (x) => cpu(x[key]) / cpu(x.switchyard), names);
+    const steadyRatio = perRound(steady, (x) => x[key].cpuMsPerRequest / x.switchyard.cpuMsPerRequest, names);
+    const steadyCpu = (n) => medianField(steady[n], (x) => x.cpuMsPerRequest);
+    rows.push(
+      [`${what}: throughput at saturation (req/s)`, `${fmt.int(medianField(runs[key], rps))} vs ${fmt.int(medianField(runs.switchyard, rps))}`, `${spread(rpsRatio)} ${per}`],
+      [`${what}: CPU per request at saturation (ms)`, `${fmt.ms(medianField(runs[key], cpu))} vs ${fmt.ms(medianField(runs.switchyard, cpu))}`, `${spread(cpuRatio)} ${per}`],
+      [`${what}: CPU per request at a steady ${PLAN.pacedRate} req/s (ms)`, `${fmt.ms(steadyCpu(key))} vs ${fmt.ms(steadyCpu('switchyard'))}`, `${spread(steadyRatio)} ${per}`],
+    );
+    return { rpsRatio, steadyRatio };
+  };
+  if (scale.large) {
+    versus(scale.large, 'large', `${fmt.int(LARGE)} deployments in the alias group`, '1 deployment');
+    rows.push([`${fmt.int(LARGE)} deployments: RSS after its runs`, fmt.mb(scale.large.rss), dash]);
+  }
+  if (scale.workers) {
+    const { rpsRatio } = versus(scale.workers, 'workers', '`--num_workers 2` (primary + workers)', '1 process');
+    const split = (i) => fmt.ms(medianField(scale.workers.steady.workers, (x) => x.cpu[i] ?? NaN));
+    rows.push(
+      [`\`--num_workers 2\`: CPU per request at ${PLAN.pacedRate} req/s, primary / worker 1 / worker 2 (ms)`, `${split(0)} / ${split(1)} / ${split(2)}`, dash],
+      ['`--num_workers 2`: RSS, primary + workers', fmt.mb(scale.workers.rss), dash],
+    );
+    checks.push({ what: '`--num_workers 2` scales throughput (≥ 1.6× one process)', ok: medianOf(rpsRatio) >= 1.6, shown: fmt.ratio(medianOf(rpsRatio)) });
+  }
+  const soak = scale.soak;
+  if (soak) {
+    const soakGrowth = soak.series.at(-1) / soak.series[0] - 1;
+    rows.push(
+      [`Soak: ${fmt.int(soak.served)} requests (small, alternately non-stream and stream)`, `${fmt.ms(soak.seconds, 0)} s, ${fmt.int(soak.served / soak.seconds)} req/s`, dash],
+      ['Soak: RSS before / after 1st tenth / at the end / peak / 3 s after', `${fmt.mb(soak.rssStart)} / ${fmt.mb(soak.series[0])} / ${fmt.mb(soak.series.at(-1))} / ${fmt.mb(soak.peak)} / ${fmt.mb(soak.after)}`, `${pct(soakGrowth)} from the 1st tenth to the end`],
+      ['Soak: V8 heap in use (its /metrics) after the 1st tenth / at the end', `${fmt.mb(soak.heap[0])} / ${fmt.mb(soak.heap.at(-1))}`, `${pct(soak.heap.at(-1) / soak.heap[0] - 1)}`],
+    );
+    checks.push({ what: `RSS steady across the ${fmt.int(soak.served)}-request soak (≤ +10 % from its 1st tenth to its end)`, ok: soakGrowth <= 0.1, shown: pct(soakGrowth) });
+    notes.push(`Soak RSS after each tenth: ${soak.series.map(fmt.mb).join(', ')}; V8 heap in use: ${soak.heap.map(fmt.mb).join(', ')}.`);
+  } else {
+    notes.push('Soak skipped (--soak 0).');
+  }
+  return { scaleTable: markdownTable(['Start-up, large config, workers, soak', 'measured', 'ratio'], rows), checks, notes };
 }
 
 // ---- profile mode ----------------------------------------------------------------
@@ -581,18 +682,22 @@ try {
     const w0 = performance.now();
     log(`starting the mock upstream  [${elapsed()}]`);
     const mock = await startMock();
-    log(`0. start-up time, ${PLAN.startupRuns} start(s) per process  [${elapsed()}]`);
-    const startup = await startupPhase(mock.url);
+    let startup;
+    if (runs('startup')) {
+      log(`0. start-up time, ${PLAN.startupRuns} start(s) per process  [${elapsed()}]`);
+      startup = await startupPhase(mock.url);
+    }
     log(`starting targets  [${elapsed()}]`);
+    // The other phases measure Switchyard against itself: the bare proxy and Portkey only serve the main phase.
     const [bare, switchyard, portkey] = await Promise.all([
-      startBare(mock.url), startSwitchyard(mock.url, { root: switchyardRoot }), PORTKEY ? startPortkey(mock.url) : undefined,
+      runs('main') ? startBare(mock.url) : undefined, startSwitchyard(mock.url, { root: switchyardRoot }), PORTKEY && runs('main') ? startPortkey(mock.url) : undefined,
     ]);
-    const targets = { direct: mock, bare, switchyard, ...(portkey ? { portkey } : {}) };
-    log(`  ${NAMES.map((n) => `${n} ${targets[n].url} (pid ${targets[n].pid})`).join(', ')}`);
-    const results = await measureAll(targets);
+    const targets = { direct: mock, switchyard, ...(bare ? { bare } : {}), ...(portkey ? { portkey } : {}) };
+    log(`  ${Object.keys(targets).map((n) => `${n} ${targets[n].url} (pid ${targets[n].pid})`).join(', ')}`);
+    const results = runs('main') ? await measureAll(targets) : undefined;
     const scale = await scalePhases(targets);
     const foreignPct = (100 * (machineBusyMs() - busy0 - (treeCpuMs(process.pid) - ours0))) / (performance.now() - w0) / os.cpus().length;
-    const f = figures(results, startup, scale);
+    const f = results ? figures(results, startup, scale) : partialFigures(startup, scale);
     const meta = machine();
     const args = argv.length ? ` ${argv.join(' ')}` : '';
     const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args ? ` --${args}` : ''}` : `node bench/run.mjs${args}`;
@@ -602,10 +707,10 @@ try {
       `other processes took ${Math.max(0, foreignPct).toFixed(0)} % of the machine's CPU while it measured${foreignPct > 10 ? ' (**a busy machine: the figures are noisy**)' : ''}.`,
       `Switchyard ${switchyardRev}${REF ? ` (--ref ${REF}, built from the commit alone)` : ''}: \`${switchyard.command}\`, alias → groq/ at the mock via api_base, master_key on.`,
     ].join('\n');
-    const section = [header, '', f.table, '', f.scaleTable, '', f.notes.map((n) => `- ${n}`).join('\n'), '', f.targetTable].join('\n');
+    const section = [header, '', ...(f.table ? [f.table, ''] : []), f.scaleTable, '', f.notes.map((n) => `- ${n}`).join('\n'), '', f.targetTable].join('\n');
     console.log(`\n${section}\n`);
     if (failures.length > 0) throw new Error(`requests failed during the runs:\n  ${failures.join('\n  ')}`);
-    if (!SMOKE && !flag('--no-write')) {
+    if (!SMOKE && !ONLY && !flag('--no-write')) {
       replaceSection(README, 'bench:figures', section);
       log(`wrote the figures into ${README}`);
     }

@@ -146,13 +146,31 @@ export async function sequentialLatency({ url, path, headers, body, count, warm 
 }
 
 /**
+ * `connections` single-connection clients taking requests in turn: each
+ * connection carries the same share, as many independent clients would.
+ * (A pool hands each request to its first free connection, so at a moderate
+ * rate one or two connections carry nearly everything: with --num_workers,
+ * that is one worker.)
+ */
+function roundRobin(url, connections) {
+  const clients = Array.from({ length: connections }, () => client(url, 1));
+  let next = 0;
+  return {
+    request: (options) => clients[next++ % connections].request(options),
+    destroy: () => Promise.all(clients.map((c) => c.destroy())),
+  };
+}
+
+/**
  * Open-loop load at a fixed `rate` (req/s) for `seconds`: requests start on a
  * schedule whether or not earlier ones finished (a pool of `connections`
- * carries them). Latency runs from the actual start of each request.
+ * carries them; with `spread`, every connection in turn). Latency runs from
+ * the actual start of each request.
  */
-export async function pacedLatency({ url, path, headers, body, rate, seconds, connections = 32 }) {
-  const pool = client(url, connections);
+export async function pacedLatency({ url, path, headers, body, rate, seconds, connections = 32, spread = false }) {
+  const pool = spread ? roundRobin(url, connections) : client(url, connections);
   const total = Math.round(rate * seconds);
+  const warm = spread ? connections : Math.min(connections, 16);
   const samples = [];
   let failed = 0;
   const inflight = new Set();
@@ -163,7 +181,7 @@ export async function pacedLatency({ url, path, headers, body, rate, seconds, co
   };
   try {
     // Open the connections and warm them before the clock starts.
-    await Promise.all(Array.from({ length: Math.min(connections, 16) }, () => timedRequest(pool, path, headers, body)));
+    await Promise.all(Array.from({ length: warm }, () => timedRequest(pool, path, headers, body)));
     const interval = 1000 / rate;
     const start = performance.now();
     let sent = 0;
@@ -180,7 +198,7 @@ export async function pacedLatency({ url, path, headers, body, rate, seconds, co
     const deadline = setTimeout(() => pool.destroy(), 15_000);
     await Promise.allSettled([...inflight]);
     clearTimeout(deadline);
-    return { samples: Float64Array.from(samples), failed, achievedRate: total / elapsed, served: samples.length + Math.min(connections, 16) };
+    return { samples: Float64Array.from(samples), failed, achievedRate: total / elapsed, served: samples.length + warm };
   } finally {
     await pool.destroy();
   }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { VERSION } from '../version.js';
-import { doctor } from '../doctor/command.js';
-import { explain } from './explain.js';
 import { exitWithError } from './report.js';
-import { serve } from './serve.js';
+
+// Each command's code is loaded when that command runs: a serving process
+// never holds the doctor's checks (nor explain's), and `doctor`/`explain`
+// start without the server, the router and the providers.
 
 // Flags follow the LiteLLM proxy CLI so existing start scripts keep working.
 const program = new Command()
@@ -28,6 +29,7 @@ const program = new Command()
   .action(async (options: { config?: string; port: number; host: string; debug?: boolean; detailed_debug?: boolean; num_workers: number; allow_no_auth?: boolean; watch_config?: boolean; log_dir?: string | true; log_rotate_mb: number; log_keep: number }) => {
     const detailedDebug = options.detailed_debug === true;
     try {
+      const { serve } = await import('./serve.js');
       await serve({
         configPath: options.config, port: options.port, host: options.host, debug: options.debug === true, detailedDebug, numWorkers: options.num_workers, allowNoAuth: options.allow_no_auth === true,
         watchConfig: options.watch_config === true, logDir: options.log_dir, logRotateMb: options.log_rotate_mb, logKeep: options.log_keep,
@@ -41,7 +43,8 @@ program
   .command('explain')
   .description('print the cause and fix of an error code, an HTTP status (429) or an alias (PortAlreadyInUse, "WinError 10048"); without an argument, list every code')
   .argument('[query...]', 'error code, HTTP status or alias')
-  .action((query: string[]) => {
+  .action(async (query: string[]) => {
+    const { explain } = await import('./explain.js');
     process.exitCode = explain(query.length === 0 ? undefined : query.join(' '), (text) => process.stdout.write(text), (text) => process.stderr.write(text));
   });
 
@@ -55,6 +58,7 @@ program
   .option('--detailed_debug', 'print stack traces of internal errors')
   .action(async (options: { config?: string; port: number; host: string; json?: boolean; detailed_debug?: boolean }) => {
     try {
+      const { doctor } = await import('../doctor/command.js');
       process.exitCode = await doctor({ configPath: options.config, port: options.port, host: options.host, json: options.json === true });
     } catch (err) {
       exitWithError(err, options.detailed_debug === true);

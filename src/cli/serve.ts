@@ -6,18 +6,13 @@ import type { Config } from '../config/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { buffered, bufferedStderr, createLogger, type Logger, type LogLevel } from '../observability/logger.js';
 import { defaultLogDir, RotatingLogFile } from '../observability/log-file.js';
-import { closeAllPools } from '../providers/upstream-pool.js';
-import { createGateway } from '../server/app.js';
 import { VERSION } from '../version.js';
 import { startupBanner } from './banner.js';
 import { watchConfigFile } from './config-watch.js';
 import { explainConfigError } from '../diagnostics/config-error.js';
 import { listenError } from '../diagnostics/listen-error.js';
-import { redisUnreachableError } from '../diagnostics/redis-error.js';
-import { pingRedis } from '../diagnostics/redis-ping.js';
 import { exitWithError, formatCliWarning, formatStartupWarnings } from './report.js';
 import type { FailoverStore } from '../state/failover-store.js';
-import { openRedisStore } from '../state/redis-connect.js';
 import { perWorkerStateWarning, superviseWorkers, workerLogSink, workerRole, type WorkerRole } from './workers.js';
 
 export interface ServeOptions {
@@ -85,7 +80,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     if (options.watchConfig === true && options.configPath !== undefined) watchConfigFile(options.configPath, workers.reload);
     return;
   }
-  const store = await openSharedState(config, logger, role.announce);
+  // The server's code (router, providers, undici) is loaded here, past the primary, which serves nothing.
+  const [{ createGateway }, { closeAllPools }, store] = await Promise.all([
+    import('../server/app.js'), import('../providers/upstream-pool.js'), openSharedState(config, logger, role.announce),
+  ]);
 
   const gateway = createGateway({ config, logger, version: VERSION, env, store, workerId: role.workerId });
   const { server, drain } = gateway;
@@ -197,6 +195,7 @@ function logLevel(options: ServeOptions, env: NodeJS.ProcessEnv): LogLevel {
 async function warnIfRedisUnreachable(config: Config): Promise<boolean> {
   const redis = config.routerSettings.redis;
   if (redis === undefined) return false;
+  const [{ pingRedis }, { redisUnreachableError }] = await Promise.all([import('../diagnostics/redis-ping.js'), import('../diagnostics/redis-error.js')]);
   const result = await pingRedis(redis, REDIS_PING_TIMEOUT_MS);
   if (result.ok) return false;
   const consequence = 'Switchyard starts anyway, on local state: rate limits and cooldowns apply per instance until Redis answers, then it switches to Redis by itself.';
@@ -214,6 +213,8 @@ async function warnIfRedisUnreachable(config: Config): Promise<boolean> {
 async function openSharedState(config: Config, logger: Logger, announce: boolean): Promise<FailoverStore | undefined> {
   const redis = config.routerSettings.redis;
   if (redis === undefined) return undefined;
+  // ioredis and the Redis store are loaded only when Redis is configured (≈20 MB of RSS otherwise spent at idle).
+  const { openRedisStore } = await import('../state/redis-connect.js');
   const store = openRedisStore(redis, { log: logger });
   const healthy = store.whenHealthy(REDIS_CONNECT_TIMEOUT_MS);
   // Unreachable (said on stderr): no point waiting for a connection that will not come now.

@@ -8,20 +8,6 @@ export function lowestOrder(deployments: readonly Deployment[]): readonly Deploy
   return min === Infinity ? deployments : deployments.filter((d) => (d.config.order ?? Infinity) === min);
 }
 
-/** Random choice proportional to `weight` (all-zero weights: uniform). */
-export function weightedPick(candidates: readonly Deployment[], weight: (d: Deployment) => number, random: () => number): Deployment {
-  if (candidates.length === 1) return candidates[0]!;
-  const weights = candidates.map(weight);
-  const total = weights.reduce((sum, w) => sum + w, 0);
-  if (total <= 0) return candidates[Math.floor(random() * candidates.length)]!;
-  let ticket = random() * total;
-  for (let i = 0; i < candidates.length; i++) {
-    ticket -= weights[i]!;
-    if (ticket < 0) return candidates[i]!;
-  }
-  return candidates[candidates.length - 1]!;
-}
-
 /** Uniform random choice (`random` may return values in [0, 1)). */
 export function randomPick<T>(items: readonly T[], random: () => number): T {
   if (items.length === 1) return items[0]!;
