@@ -111,8 +111,8 @@ describe('anthropic flavor', () => {
 
   test('baseUrl is the bare root; the key has the real prefix but not the real shape', () => {
     assert.match(mock.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.ok(KEY.startsWith('sk-ant-api03-'));
-    assert.doesNotMatch(KEY, /^sk-ant-api03-[A-Za-z0-9_-]{93}AA$/, 'secret scanners must not flag the mock key');
+    assert.ok(KEY.startsWith('sk-ant-'));
+    assert.doesNotMatch(KEY, /^sk-ant-(api|admin)\d\d-/, 'secret scanners must not flag the mock key');
     assert.ok(MOCK_MODELS.anthropic.every((m) => m.context_window === 200000 && (m.max_completion_tokens ?? 0) >= 4096));
   });
 

