@@ -17,7 +17,7 @@ import { deploymentHealth, liveness, readiness } from './handlers/health.js';
 import { countTokens, messages } from './handlers/messages.js';
 import { answerClientErrors, applyClientTimeouts, checkUrlLength, clientTimeouts, hostileInputServerOptions } from './hostile-input.js';
 import { listModels, retrieveModel } from './handlers/models.js';
-import { sendAnthropicError } from './messages/errors.js';
+import { anthropicErrorBody } from './messages/errors.js';
 import type { BodyLimits } from './body.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -152,7 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
       // The rest of a stalled body will not come: close, so the socket is freed once the 408 is out.
       if (err instanceof GatewayError && err.code === 'request_timeout') res.setHeader('connection', 'close');
-      ctx.error = (anthropic ? sendAnthropicError : sendError)(res, err, id);
+      ctx.error = sendError(res, err, id, anthropic ? anthropicErrorBody : undefined);
     } finally {
       const error = ctx.error;
       const isChat = routes.get(path)?.chat === true;

@@ -12,17 +12,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
+/** An error's body as one API family writes it: OpenAI's envelope by default, Anthropic's on its routes. */
+export type ErrorBody = (error: GatewayError, requestId: string) => unknown;
+
 /**
  * The one way an error reaches a client over HTTP. Returns the GatewayError it
  * rendered so callers can log it. If the response already started (a stream),
  * the caller must use the SSE error event instead.
  */
-export function sendError(res: ServerResponse, err: unknown, requestId: string): GatewayError {
+export function sendError(res: ServerResponse, err: unknown, requestId: string, body: ErrorBody = errorEnvelope): GatewayError {
   const error = toGatewayError(err);
   if (res.headersSent) {
     res.destroy();
     return error;
   }
-  sendJson(res, error.status, errorEnvelope(error, requestId), errorHeaders(error));
+  sendJson(res, error.status, body(error, requestId), errorHeaders(error));
   return error;
 }

@@ -1,7 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import { errorEnvelope, errorHeaders, toGatewayError } from '../../errors/envelope.js';
+import { errorEnvelope } from '../../errors/envelope.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
-import { sendJson } from '../respond.js';
 
 // Errors in Anthropic's envelope (provider-wire-formats.md §3.3), so the
 // Anthropic SDKs raise the right class: the type follows the catalog's status.
@@ -33,15 +31,4 @@ export function anthropicErrorType(status: number): string {
 export function anthropicErrorBody(error: GatewayError, requestId: string): Record<string, unknown> {
   const { type: _openaiType, request_id: _id, ...extras } = errorEnvelope(error).error;
   return { type: 'error', error: { type: anthropicErrorType(error.status), ...extras }, request_id: requestId };
-}
-
-/** sendError (respond.ts) for Anthropic's routes: same status and headers, Anthropic's body. */
-export function sendAnthropicError(res: ServerResponse, err: unknown, requestId: string): GatewayError {
-  const error = toGatewayError(err);
-  if (res.headersSent) {
-    res.destroy();
-    return error;
-  }
-  sendJson(res, error.status, anthropicErrorBody(error, requestId), errorHeaders(error));
-  return error;
 }
