@@ -5,6 +5,7 @@
 // the markers are taken out before sending.
 
 import type { ChatBody } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 /**
  * Set on a ChatBody that carries `cache_control` somewhere. A symbol key, so
@@ -39,9 +40,6 @@ function without<T extends Record<string, unknown>>(value: T): T {
   return rest as T;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function strippedContent(content: unknown, role: string): unknown {
   if (!Array.isArray(content)) return content;

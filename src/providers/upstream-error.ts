@@ -5,6 +5,7 @@ import { anthropicRateLimitWait } from './anthropic/rate-limit-headers.js';
 import { parseGoDuration, parseRetryAfter, parseTryAgainIn } from './durations.js';
 import { providerInfo } from './provider-table.js';
 import type { UpstreamHeaders } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 /** Who was called, so every upstream error can say where it came from. */
 export interface UpstreamContext {
@@ -239,9 +240,6 @@ function summarizeNonJson(text: string): string {
   return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 interface LimitDetails {
   /** e.g. "tokens per minute (TPM)" */

@@ -3,6 +3,7 @@
 // or a data: URL), and LiteLLM's `cache_control` convention on parts.
 
 import { GatewayError } from '../../errors/gateway-error.js';
+import { isRecord } from '../../util/is-record.js';
 
 export type Block = Record<string, unknown>;
 
@@ -14,9 +15,6 @@ function invalid(message: string, param: string): GatewayError {
   return new GatewayError('invalid_request', message, { param });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Adds the part's `cache_control` (LiteLLM's way to mark prompt-cache breakpoints) to its block. */
 function withCacheControl(block: Block, from: Record<string, unknown>): Block {

@@ -6,6 +6,7 @@
 
 import { GatewayError } from '../../errors/gateway-error.js';
 import { applyMessageCacheControl, contentToBlocks, type Block } from './content.js';
+import { isRecord } from '../../util/is-record.js';
 
 export interface AnthropicConversation {
   /** A string, or text blocks when a part carries `cache_control` (which a string cannot). */
@@ -22,9 +23,6 @@ function invalid(message: string, param: string): GatewayError {
   return new GatewayError('invalid_request', message, { param });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function toAnthropicConversation(messages: ReadonlyArray<Record<string, unknown>>): AnthropicConversation {
   const system: Block[] = [];

@@ -7,6 +7,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { ANTHROPIC_ONLY, type ChatBody } from '../types.js';
 import type { Block } from './content.js';
 import { toAnthropicConversation } from './messages.js';
+import { isRecord } from '../../util/is-record.js';
 
 /**
  * LiteLLM's name for the tool that carries `response_format`: Anthropic has no
@@ -31,9 +32,6 @@ export interface AnthropicRequest {
   jsonTool: string | undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalid(message: string, param: string): GatewayError {
   return new GatewayError('invalid_request', message, { param });

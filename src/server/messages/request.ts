@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import { describe } from '../chat-request.js';
+import { isRecord } from '../../util/is-record.js';
 
 // The Anthropic Messages request as Switchyard reads it (provider-wire-formats.md §3.1).
 // Only the shapes the translation relies on are checked here; whether a field can
@@ -53,7 +54,7 @@ const TOOL_CHOICES = new Set(['auto', 'any', 'tool', 'none']);
  * failure is `invalid_request` naming the field, as Anthropic's 400s do.
  */
 export function parseMessagesRequest(value: unknown, options: { requireMaxTokens: boolean }): AnthropicRequest {
-  if (!isObject(value)) throw invalid('', `The request body must be a JSON object, not ${describe(value)}.`);
+  if (!isRecord(value)) throw invalid('', `The request body must be a JSON object, not ${describe(value)}.`);
   const body = value;
   if (body.model === undefined) throw invalid('model', 'The field "model" is required: the Switchyard alias to use, e.g. "groq-70b" (GET /v1/models lists them).');
   if (typeof body.model !== 'string' || body.model.trim() === '') throw invalid('model', `The field "model" must be a non-empty string, not ${describe(body.model)}.`);
@@ -73,7 +74,7 @@ export function parseMessagesRequest(value: unknown, options: { requireMaxTokens
     if (!Array.isArray(body.system)) throw invalid('system', `The field "system" must be a string or an array of text blocks, not ${describe(body.system)}.`);
     body.system.forEach((block: unknown, i: number) => {
       const path = `system[${i}]`;
-      if (!isObject(block) || block.type !== 'text') throw invalid(path, `${path} must be a text block {"type": "text", "text": "..."}, not ${describe(block)}.`);
+      if (!isRecord(block) || block.type !== 'text') throw invalid(path, `${path} must be a text block {"type": "text", "text": "..."}, not ${describe(block)}.`);
       checkBlock(block, path);
     });
   }
@@ -83,10 +84,10 @@ export function parseMessagesRequest(value: unknown, options: { requireMaxTokens
   optional(body, 'top_p', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1');
   optional(body, 'top_k', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer of at least 0');
   optional(body, 'stop_sequences', (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'), 'an array of strings');
-  optional(body, 'metadata', isObject, 'an object');
-  if (isObject(body.metadata)) optional(body.metadata, 'user_id', (v) => typeof v === 'string', 'a string', 'metadata.');
-  optional(body, 'thinking', (v) => isObject(v) && typeof v.type === 'string', 'an object with a "type"');
-  optional(body, 'output_config', isObject, 'an object');
+  optional(body, 'metadata', isRecord, 'an object');
+  if (isRecord(body.metadata)) optional(body.metadata, 'user_id', (v) => typeof v === 'string', 'a string', 'metadata.');
+  optional(body, 'thinking', (v) => isRecord(v) && typeof v.type === 'string', 'an object with a "type"');
+  optional(body, 'output_config', isRecord, 'an object');
 
   if (body.tools !== undefined && body.tools !== null) {
     if (!Array.isArray(body.tools)) throw invalid('tools', `The field "tools" must be an array, not ${describe(body.tools)}.`);
@@ -94,7 +95,7 @@ export function parseMessagesRequest(value: unknown, options: { requireMaxTokens
   }
   if (body.tool_choice !== undefined && body.tool_choice !== null) {
     const choice = body.tool_choice;
-    if (!isObject(choice) || typeof choice.type !== 'string' || !TOOL_CHOICES.has(choice.type)) {
+    if (!isRecord(choice) || typeof choice.type !== 'string' || !TOOL_CHOICES.has(choice.type)) {
       throw invalid('tool_choice', `The field "tool_choice" must be {"type": "auto" | "any" | "tool" | "none"}, not ${describe(choice)}.`);
     }
     if (choice.type === 'tool' && typeof choice.name !== 'string') throw invalid('tool_choice.name', 'tool_choice of type "tool" needs the "name" of the tool to call.');
@@ -104,7 +105,7 @@ export function parseMessagesRequest(value: unknown, options: { requireMaxTokens
 }
 
 function checkMessage(message: unknown, path: string): void {
-  if (!isObject(message)) throw invalid(path, `${path} must be an object, not ${describe(message)}.`);
+  if (!isRecord(message)) throw invalid(path, `${path} must be an object, not ${describe(message)}.`);
   if (typeof message.role !== 'string' || !ROLES.has(message.role)) throw invalid(`${path}.role`, `${path}.role must be "user" or "assistant", not ${describe(message.role)}.`);
   const content = message.content;
   if (typeof content === 'string') return;
@@ -114,14 +115,14 @@ function checkMessage(message: unknown, path: string): void {
 
 /** The fields each block type the translation reads must have; unknown types are judged in to-chat.ts. */
 function checkBlock(block: unknown, path: string): void {
-  if (!isObject(block) || typeof block.type !== 'string') throw invalid(path, `${path} must be a content block with a "type", not ${describe(block)}.`);
+  if (!isRecord(block) || typeof block.type !== 'string') throw invalid(path, `${path} must be a content block with a "type", not ${describe(block)}.`);
   switch (block.type) {
     case 'text':
       if (typeof block.text !== 'string') throw invalid(`${path}.text`, `${path}.text must be a string, not ${describe(block.text)}.`);
       return;
     case 'image': {
       const source = block.source;
-      if (!isObject(source) || typeof source.type !== 'string') throw invalid(`${path}.source`, `${path}.source must be {"type": "base64" | "url", ...}, not ${describe(source)}.`);
+      if (!isRecord(source) || typeof source.type !== 'string') throw invalid(`${path}.source`, `${path}.source must be {"type": "base64" | "url", ...}, not ${describe(source)}.`);
       if (source.type === 'base64' && (typeof source.media_type !== 'string' || typeof source.data !== 'string')) {
         throw invalid(`${path}.source`, `${path}.source of type "base64" needs the strings "media_type" and "data".`);
       }
@@ -131,7 +132,7 @@ function checkBlock(block: unknown, path: string): void {
     case 'tool_use':
       if (typeof block.id !== 'string') throw invalid(`${path}.id`, `${path}.id must be a string, not ${describe(block.id)}.`);
       if (typeof block.name !== 'string') throw invalid(`${path}.name`, `${path}.name must be a string, not ${describe(block.name)}.`);
-      if (!isObject(block.input)) throw invalid(`${path}.input`, `${path}.input must be an object, not ${describe(block.input)}.`);
+      if (!isRecord(block.input)) throw invalid(`${path}.input`, `${path}.input must be an object, not ${describe(block.input)}.`);
       return;
     case 'tool_result': {
       if (typeof block.tool_use_id !== 'string') throw invalid(`${path}.tool_use_id`, `${path}.tool_use_id must be a string, not ${describe(block.tool_use_id)}.`);
@@ -146,11 +147,11 @@ function checkBlock(block: unknown, path: string): void {
 }
 
 function checkTool(tool: unknown, path: string): void {
-  if (!isObject(tool)) throw invalid(path, `${path} must be an object, not ${describe(tool)}.`);
+  if (!isRecord(tool)) throw invalid(path, `${path} must be an object, not ${describe(tool)}.`);
   if (typeof tool.name !== 'string' || tool.name === '') throw invalid(`${path}.name`, `${path}.name must be a non-empty string, not ${describe(tool.name)}.`);
   // Server tools (`web_search_20250305`, …) carry their own `type` and no schema.
   if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') return;
-  if (!isObject(tool.input_schema)) throw invalid(`${path}.input_schema`, `${path}.input_schema must be a JSON Schema object, not ${describe(tool.input_schema)}.`);
+  if (!isRecord(tool.input_schema)) throw invalid(`${path}.input_schema`, `${path}.input_schema must be a JSON Schema object, not ${describe(tool.input_schema)}.`);
   optional(tool, 'description', (v) => typeof v === 'string', 'a string', `${path}.`);
 }
 
@@ -161,9 +162,6 @@ function optional(object: Record<string, unknown>, field: string, ok: (value: un
   throw invalid(`${prefix}${field}`, `The field "${prefix}${field}" must be ${expected}, not ${describe(value)}.`);
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalid(param: string, message: string): GatewayError {
   return new GatewayError('invalid_request', message, { param: param || null });
