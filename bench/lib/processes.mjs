@@ -17,12 +17,18 @@ export function spawnNode(args, { cwd = REPO, env = process.env } = {}) {
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s) => { stderr = (stderr + s).slice(-8000); });
+  // The last chunks as they came, decoded only for an error message: Switchyard logs a
+  // line per request, and decoding them here would take CPU from the load generator.
+  const tail = [];
+  let tailBytes = 0;
+  child.stderr.on('data', (chunk) => {
+    tail.push(chunk);
+    tailBytes += chunk.length;
+    while (tailBytes - tail[0].length >= 8000) tailBytes -= tail.shift().length;
+  });
   child.stdout.setEncoding('utf8');
   child.stdin.on('error', () => undefined);
-  return { child, stderr: () => stderr };
+  return { child, stderr: () => Buffer.concat(tail).toString('utf8').slice(-8000) };
 }
 
 /**

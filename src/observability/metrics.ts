@@ -2,16 +2,17 @@
 // prom-client's global one), so several gateways in one process — tests,
 // workers — do not collide.
 //
-// Cost when nobody scrapes: each event is a counter increment or a histogram
-// observation on label values the caller already holds; gauges (queue depth,
-// Redis state) are read only at scrape time, and text is formatted only then.
+// Cost when nobody scrapes: each event adds to a plain number (tally.ts) found
+// by the label values the caller already holds; gauges (queue depth, Redis
+// state) are read only at scrape time, and text is formatted only then.
 //
 // Label values are bounded by the config and the error catalog: aliases are
 // configured names (a wildcard alias is its pattern, never the client's model
 // string), deployments their config id, codes catalog codes. No request ids.
 
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { clusterRenderer } from './cluster-metrics.js';
+import { CounterTally, HistogramTally } from './tally.js';
 
 /** What a provider last said is left of a deployment's budget (`x-ratelimit-remaining-*`). */
 export interface ProviderRemaining {
@@ -38,50 +39,41 @@ const FIRST_TOKEN_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'alias' | 'status' | 'code'>;
-  private readonly duration: Histogram<'alias' | 'stream'>;
-  private readonly firstToken: Histogram<'alias'>;
-  private readonly attempts: Counter<'deployment' | 'provider' | 'outcome'>;
-  private readonly retries: Counter<'alias'>;
-  private readonly fallbacks: Counter<'alias'>;
-  private readonly cooldowns: Counter<'deployment' | 'reason'>;
-  private readonly tokens: Counter<'deployment' | 'direction'>;
+  private readonly requests: CounterTally;
+  private readonly duration: HistogramTally;
+  private readonly firstToken: HistogramTally;
+  private readonly attempts: CounterTally;
+  private readonly retries: CounterTally;
+  private readonly fallbacks: CounterTally;
+  private readonly cooldowns: CounterTally;
+  private readonly tokens: CounterTally;
   private readonly renderText: () => Promise<string>;
 
   constructor(sources: MetricsSources = {}) {
-    const registers = [this.registry];
-    this.requests = new Counter({
-      name: 'switchyard_requests_total', help: 'Chat completion requests, by alias ("" when nothing serves it), HTTP status (499: the client went away) and error code ("" on success).',
-      labelNames: ['alias', 'status', 'code'], registers,
-    });
-    this.duration = new Histogram({
-      name: 'switchyard_request_duration_seconds', help: 'Chat completion request duration, until the last byte (a stream: until it ended).',
-      labelNames: ['alias', 'stream'], buckets: DURATION_BUCKETS, registers,
-    });
-    this.firstToken = new Histogram({
-      name: 'switchyard_time_to_first_token_seconds', help: 'Streams: time until the upstream stream delivered its first event and was handed to the client.',
-      labelNames: ['alias'], buckets: FIRST_TOKEN_BUCKETS, registers,
-    });
-    this.attempts = new Counter({
-      name: 'switchyard_upstream_attempts_total', help: 'Upstream calls, by deployment, provider and outcome ("ok" or the error code).',
-      labelNames: ['deployment', 'provider', 'outcome'], registers,
-    });
-    this.retries = new Counter({
-      name: 'switchyard_retries_total', help: 'Times the router tried the same alias again (after a failed attempt or a cooldown wait), by requested alias.',
-      labelNames: ['alias'], registers,
-    });
-    this.fallbacks = new Counter({
-      name: 'switchyard_fallbacks_total', help: 'Fallback aliases tried, by requested alias.',
-      labelNames: ['alias'], registers,
-    });
-    this.cooldowns = new Counter({
-      name: 'switchyard_cooldowns_total', help: 'Deployments taken out of rotation, by deployment and the error code that caused it.',
-      labelNames: ['deployment', 'reason'], registers,
-    });
-    this.tokens = new Counter({
-      name: 'switchyard_tokens_total', help: 'Tokens as reported in upstream usage, by deployment and direction (in: prompt, out: completion).',
-      labelNames: ['deployment', 'direction'], registers,
-    });
+    const registry = this.registry;
+    const registers = [registry];
+    this.requests = new CounterTally('switchyard_requests_total',
+      'Chat completion requests, by alias ("" when nothing serves it), HTTP status (499: the client went away) and error code ("" on success).',
+      ['alias', 'status', 'code'], registry);
+    this.duration = new HistogramTally('switchyard_request_duration_seconds',
+      'Chat completion request duration, until the last byte (a stream: until it ended).',
+      ['alias', 'stream'], DURATION_BUCKETS, registry);
+    this.firstToken = new HistogramTally('switchyard_time_to_first_token_seconds',
+      'Streams: time until the upstream stream delivered its first event and was handed to the client.',
+      ['alias'], FIRST_TOKEN_BUCKETS, registry);
+    this.attempts = new CounterTally('switchyard_upstream_attempts_total',
+      'Upstream calls, by deployment, provider and outcome ("ok" or the error code).',
+      ['deployment', 'provider', 'outcome'], registry);
+    this.retries = new CounterTally('switchyard_retries_total',
+      'Times the router tried the same alias again (after a failed attempt or a cooldown wait), by requested alias.',
+      ['alias'], registry);
+    this.fallbacks = new CounterTally('switchyard_fallbacks_total', 'Fallback aliases tried, by requested alias.', ['alias'], registry);
+    this.cooldowns = new CounterTally('switchyard_cooldowns_total',
+      'Deployments taken out of rotation, by deployment and the error code that caused it.',
+      ['deployment', 'reason'], registry);
+    this.tokens = new CounterTally('switchyard_tokens_total',
+      'Tokens as reported in upstream usage, by deployment and direction (in: prompt, out: completion).',
+      ['deployment', 'direction'], registry);
     const { queueWaiting, redisDegraded, providerRemaining } = sources;
     new Gauge({
       name: 'switchyard_queue_waiting', help: 'Requests waiting for rate-limit capacity now.', registers,
@@ -116,37 +108,37 @@ export class Metrics {
 
   /** A chat completion request ended (the response was fully sent, or failed). */
   requestFinished(alias: string, status: number, code: string, stream: boolean, seconds: number): void {
-    this.requests.inc({ alias, status, code });
-    this.duration.observe({ alias, stream: stream ? 'true' : 'false' }, seconds);
+    this.requests.inc([alias, String(status), code]);
+    this.duration.observe([alias, stream ? 'true' : 'false'], seconds);
   }
 
   /** A stream's first event arrived and the stream was handed to the client. */
   firstTokenAfter(alias: string, seconds: number): void {
-    this.firstToken.observe({ alias }, seconds);
+    this.firstToken.observe([alias], seconds);
   }
 
   /** One upstream call ended: `outcome` is "ok" or the error's catalog code. */
   attempt(deployment: string, provider: string, outcome: string): void {
-    this.attempts.inc({ deployment, provider, outcome });
+    this.attempts.inc([deployment, provider, outcome]);
   }
 
   retry(alias: string): void {
-    this.retries.inc({ alias });
+    this.retries.inc([alias]);
   }
 
   fallback(alias: string): void {
-    this.fallbacks.inc({ alias });
+    this.fallbacks.inc([alias]);
   }
 
   cooldown(deployment: string, reason: string): void {
-    this.cooldowns.inc({ deployment, reason });
+    this.cooldowns.inc([deployment, reason]);
   }
 
   /** Usage reported by the provider (either side may be unknown). */
   usage(deployment: string, usage: { prompt_tokens?: unknown; completion_tokens?: unknown }): void {
     const { prompt_tokens: input, completion_tokens: output } = usage;
-    if (typeof input === 'number' && input > 0) this.tokens.inc({ deployment, direction: 'in' }, input);
-    if (typeof output === 'number' && output > 0) this.tokens.inc({ deployment, direction: 'out' }, output);
+    if (typeof input === 'number' && input > 0) this.tokens.inc([deployment, 'in'], input);
+    if (typeof output === 'number' && output > 0) this.tokens.inc([deployment, 'out'], output);
   }
 
   get contentType(): string {
