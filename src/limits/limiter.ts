@@ -159,6 +159,8 @@ export class Limiter {
     // The provider's word first: it costs no store round trip.
     const provider = this.headroom.check(deployment.id, tokens);
     if (provider !== undefined) return { reason: 'provider', retryAfterMs: provider.retryAfterMs, detail: provider.detail };
+    // No budget of its own (most deployments): nothing to take from the store, nothing to refund.
+    if (rpm === undefined && tpm === undefined && parallel === undefined) return this.permit(deployment, tokens, undefined, undefined);
 
     const taken: Array<{ key: string; budget: RateBudget; cost: number }> = [];
     const refund = async (): Promise<void> => {
@@ -189,11 +191,15 @@ export class Limiter {
       await refund().catch(() => undefined);
       throw error;
     }
+    return this.permit(deployment, tokens, parallel === undefined ? undefined : limitKeys.parallel(deployment.id), tpm === undefined ? undefined : perMinute(tpm));
+  }
+
+  private permit(deployment: Deployment, tokens: number, slotKey: string | undefined, tpm: RateBudget | undefined): LimiterPermit {
     this.headroom.consume(deployment.id, tokens);
     return new LimiterPermit(deployment, tokens, {
       store: this.store,
-      slotKey: parallel === undefined ? undefined : limitKeys.parallel(deployment.id),
-      tpm: tpm === undefined ? undefined : perMinute(tpm),
+      slotKey,
+      tpm,
       wake: () => this.queue.wakeOne(deployment.id),
       onError: this.onReleaseError,
     });

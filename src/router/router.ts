@@ -177,7 +177,7 @@ export class Router {
       }
       const estimatedTokens = estimatePromptTokens(body, Infinity);
       const tried = new Set<string>();
-      const sameRetries = new Map<string, number>();
+      let sameRetries: Map<string, number> | undefined; // only a retry on the same deployment needs it
       let retries = 0;
 
       for (;;) {
@@ -243,6 +243,7 @@ export class Router {
           // and not at all when the provider asks for a longer wait than a client should sit through.
           if (others) continue;
           // `litellm_params.max_retries` caps how often this one deployment is called again.
+          sameRetries ??= new Map();
           const sameAgain = (sameRetries.get(deployment.id) ?? 0) + 1;
           sameRetries.set(deployment.id, sameAgain);
           const delay = retryDelayMs(retries - 1, error.details.retryAfter, this.random);

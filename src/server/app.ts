@@ -12,6 +12,7 @@ import type { Store } from '../state/store.js';
 import { Cancellation } from '../util/cancel-signal.js';
 import { createAuthenticator } from './auth.js';
 import type { Handler, RequestContext } from './context.js';
+import { rateLimitHeaders } from './gateway-headers.js';
 import { chatCompletions } from './handlers/chat-completions.js';
 import { deploymentHealth, liveness, readiness } from './handlers/health.js';
 import { countTokens, messages } from './handlers/messages.js';
@@ -171,7 +172,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           attempts: ctx.attempts, stream: ctx.stream, error_code: ctx.error?.code, tokens: ctx.tokens,
           ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
           ...(detailed ? { provider: ctx.provider, upstream_model: ctx.upstreamModel } : {}),
-          ...(logger.enabled('trace') ? { upstream_rate_limit: ctx.upstreamRateLimit, user_agent: req.headers['user-agent'] } : {}),
+          ...(logger.enabled('trace') ? { upstream_rate_limit: ctx.upstreamHeaders && rateLimitHeaders(ctx.upstreamHeaders), user_agent: req.headers['user-agent'] } : {}),
         });
       }
     }

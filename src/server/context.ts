@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { UpstreamHeaders } from '../providers/types.js';
 import type { CancelSignal } from '../util/cancel-signal.js';
 
 /** Per-request state shared by the pipeline stages and read by the access log. */
@@ -13,8 +14,8 @@ export interface RequestContext {
   attempts?: number;
   provider?: string;
   upstreamModel?: string;
-  /** The provider's rate-limit headroom after this call (`x-ratelimit-remaining-*`), for --detailed_debug. */
-  upstreamRateLimit?: Record<string, string>;
+  /** The provider's response headers: its rate-limit headroom goes into the request log at trace level. */
+  upstreamHeaders?: UpstreamHeaders;
   /** The error the client was told about, for the log. */
   error?: GatewayError;
   stream?: boolean;

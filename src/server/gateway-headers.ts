@@ -9,7 +9,7 @@ export function gatewayHeaders(routed: Routed<{ headers: UpstreamHeaders }>, ctx
   ctx.attempts = routed.attempts;
   ctx.provider = routed.deployment.provider;
   ctx.upstreamModel = routed.deployment.upstreamModel;
-  ctx.upstreamRateLimit = rateLimitHeaders(routed.result.headers);
+  ctx.upstreamHeaders = routed.result.headers;
   return withProviderHeaders({
     'x-litellm-model-group': routed.deployment.alias,
     'x-litellm-model-id': routed.deployment.id,
@@ -30,7 +30,8 @@ const RATE_LIMIT_HEADERS: Array<[header: string, key: string]> = [
   ]),
 ];
 
-function rateLimitHeaders(headers: UpstreamHeaders): Record<string, string> | undefined {
+/** The provider's rate-limit headers, for the request log at trace level (extracted only then). */
+export function rateLimitHeaders(headers: UpstreamHeaders): Record<string, string> | undefined {
   let found: Record<string, string> | undefined;
   for (const [name, key] of RATE_LIMIT_HEADERS) {
     const value = headers[name];

@@ -2,13 +2,12 @@ import type { ServerResponse } from 'node:http';
 import { errorEnvelope, errorHeaders, toGatewayError } from '../errors/envelope.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** `headers` must be the caller's own fresh object: the framing headers are added to it, not to a copy. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-  });
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = Buffer.byteLength(payload);
+  res.writeHead(status, headers);
   res.end(payload);
 }
 
