@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { Dispatcher } from 'undici';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -54,7 +55,12 @@ export class StreamPump {
   private readonly relay: SseRelay;
   private readonly parser: EventSourceParser;
   private readonly chunks: AsyncIterator<Buffer>;
-  private readonly decoder = new TextDecoder(); // undici yields Buffers; this keeps split UTF-8 characters whole
+  /**
+   * undici yields Buffers; this keeps split UTF-8 characters whole. Not
+   * TextDecoder: ICU's decoder makes every string two-byte, which made the
+   * relay's parsing, matching and the client's write slower too.
+   */
+  private readonly decoder = new StringDecoder('utf8');
   private pending: Promise<void> | undefined;
   private failure: unknown;
   private ended = false;
@@ -105,7 +111,7 @@ export class StreamPump {
         if (wait) await wait;
         return;
       }
-      this.parser.feed(this.decoder.decode(value, { stream: true }));
+      this.parser.feed(this.decoder.write(value));
       if (this.failure !== undefined) throw this.failure;
       // Backpressure: read no further from the upstream until the client drained.
       if (this.pending) {
