@@ -11,7 +11,7 @@ import { MemoryStore } from '../state/memory-store.js';
 import type { Store } from '../state/store.js';
 import { Cancellation } from '../util/cancel-signal.js';
 import { createAuthenticator } from './auth.js';
-import type { Handler, RequestContext } from './context.js';
+import type { Handler, RequestContext, ResponseHeaders } from './context.js';
 import { rateLimitHeaders } from './gateway-headers.js';
 import { chatCompletions } from './handlers/chat-completions.js';
 import { deploymentHealth, liveness, readiness } from './handlers/health.js';
@@ -98,7 +98,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ['/health/liveness', alive],
       ['/health/readiness', { handlers: { GET: readiness(version, () => cacheStatus(store), () => draining) } }],
       ['/metrics', { handlers: { GET: serveMetrics(metrics) } }],
-      ['/', { handlers: { GET: (_req, res) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }) }, public: true }],
+      ['/', { handlers: { GET: (_req, res, ctx) => sendJson(res, 200, { name: 'switchyard', version, endpoints: [...routes.keys()] }, ctx.headers) }, public: true }],
     ]);
     return { router, routes, bodyLimits, timeouts, authenticate: createAuthenticator(current.generalSettings.masterKey?.value) };
   };
@@ -129,19 +129,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const clientId = req.headers['x-request-id'];
     const id = typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId) ? clientId : randomUUID();
-    res.setHeader('x-request-id', id);
-    if (draining) res.setHeader('connection', 'close');
-    if (options.workerId !== undefined) res.setHeader('x-switchyard-worker', options.workerId);
+    // Handed to writeHead with the rest rather than set now: one header set with setHeader
+    // sends every later header through setHeader too (Node's slow path, ≈3 % of a request).
+    const headers: ResponseHeaders = { 'x-request-id': id };
+    if (draining) headers.connection = 'close';
+    if (options.workerId !== undefined) headers['x-switchyard-worker'] = options.workerId;
     const abort = new Cancellation();
     // `close` before `finish` means the client went away: stop the upstream work too.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort(new Error('client disconnected'));
     });
-    const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort };
+    const ctx: RequestContext = { id, startedAt: performance.now(), signal: abort, headers };
     const path = pathOf(req.url ?? '/');
     const { router, routes, bodyLimits, authenticate } = compiled;
     const anthropic = isAnthropicPath(path);
-    if (anthropic) res.setHeader('request-id', id);
+    if (anthropic) headers['request-id'] = id;
     try {
       checkUrlLength(req.url);
       const { handler, public: isPublic } = findHandler(req.method ?? 'GET', path);
@@ -150,10 +152,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     } catch (err) {
       if (abort.aborted) return;
       if (err instanceof GatewayError && err.code === 'body_too_large') discardRest(req, bodyLimits.maxBytes * 2);
-      if (err instanceof GatewayError && err.code === 'method_not_allowed') res.setHeader('allow', String(err.details.allow));
+      if (err instanceof GatewayError && err.code === 'method_not_allowed') headers.allow = String(err.details.allow);
       // The rest of a stalled body will not come: close, so the socket is freed once the 408 is out.
-      if (err instanceof GatewayError && err.code === 'request_timeout') res.setHeader('connection', 'close');
-      ctx.error = sendError(res, err, id, anthropic ? anthropicErrorBody : undefined);
+      if (err instanceof GatewayError && err.code === 'request_timeout') headers.connection = 'close';
+      ctx.error = sendError(res, err, ctx, anthropic ? anthropicErrorBody : undefined);
     } finally {
       const error = ctx.error;
       const isChat = routes.get(path)?.chat === true;
@@ -199,9 +201,9 @@ export function createGateway(options: GatewayOptions): Gateway {
 
 /** GET /metrics: Prometheus text, formatted only when scraped. */
 function serveMetrics(metrics: Metrics): Handler {
-  return async (_req, res) => {
+  return async (_req, res, ctx) => {
     const text = await metrics.render();
-    res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+    res.writeHead(200, Object.assign(ctx.headers, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }));
     res.end(text);
   };
 }

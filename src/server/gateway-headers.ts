@@ -1,21 +1,21 @@
 import type { UpstreamHeaders } from '../providers/types.js';
 import type { Routed } from '../router/router.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext, ResponseHeaders } from './context.js';
 import { withProviderHeaders } from './provider-headers.js';
 
 /** LiteLLM's response header names, so tools built for it keep working; the provider's follow (provider-headers.ts). */
-export function gatewayHeaders(routed: Routed<{ headers: UpstreamHeaders }>, ctx: RequestContext): Record<string, string> {
+export function gatewayHeaders(routed: Routed<{ headers: UpstreamHeaders }>, ctx: RequestContext): ResponseHeaders {
   ctx.deployment = routed.deployment.id;
   ctx.attempts = routed.attempts;
   ctx.provider = routed.deployment.provider;
   ctx.upstreamModel = routed.deployment.upstreamModel;
   ctx.upstreamHeaders = routed.result.headers;
-  return withProviderHeaders({
-    'x-litellm-model-group': routed.deployment.alias,
-    'x-litellm-model-id': routed.deployment.id,
-    'x-litellm-attempted-retries': String(routed.attempts - 1),
-    'x-litellm-attempted-fallbacks': String(routed.fallbacks),
-  }, routed.result.headers);
+  const headers = ctx.headers;
+  headers['x-litellm-model-group'] = routed.deployment.alias;
+  headers['x-litellm-model-id'] = routed.deployment.id;
+  headers['x-litellm-attempted-retries'] = String(routed.attempts - 1);
+  headers['x-litellm-attempted-fallbacks'] = String(routed.fallbacks);
+  return withProviderHeaders(headers, routed.result.headers);
 }
 
 /** Groq's and OpenAI's names, and Anthropic's for the same facts (its resets are RFC 3339 timestamps, kept as sent). */

@@ -23,14 +23,14 @@ const NOT_PASSED = new Set([
 export const PROVIDER_HEADER_PREFIX = 'llm_provider-';
 
 /** Adds the provider's headers to `into` (one pass over what the provider sent; the gateway's own names are never overwritten). */
-export function withProviderHeaders(into: Record<string, string>, upstream: UpstreamHeaders): Record<string, string> {
+export function withProviderHeaders<H extends Record<string, string | number>>(into: H, upstream: UpstreamHeaders): H {
   for (const name of Object.keys(upstream)) {
     const raw = upstream[name];
     if (raw === undefined || NOT_PASSED.has(name)) continue;
     // A repeated header becomes one, comma-separated, as HTTP allows for every header but cookies.
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
-    if (RATE_LIMIT_HEADERS.has(name)) into[name] = value;
-    into[PROVIDER_HEADER_PREFIX + name] = value;
+    if (RATE_LIMIT_HEADERS.has(name)) (into as Record<string, string | number>)[name] = value;
+    (into as Record<string, string | number>)[PROVIDER_HEADER_PREFIX + name] = value;
   }
   return into;
 }

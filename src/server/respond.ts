@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { errorEnvelope, errorHeaders, toGatewayError } from '../errors/envelope.js';
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { RequestContext, ResponseHeaders } from './context.js';
 
-/** `headers` must be the caller's own fresh object: the framing headers are added to it, not to a copy. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+/** `headers` must be the request's own object (RequestContext.headers): the framing headers are added to it, not to a copy. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: ResponseHeaders): void {
   const payload = JSON.stringify(body);
   headers['content-type'] = 'application/json';
   headers['content-length'] = Buffer.byteLength(payload);
@@ -19,12 +20,12 @@ export type ErrorBody = (error: GatewayError, requestId: string) => unknown;
  * rendered so callers can log it. If the response already started (a stream),
  * the caller must use the SSE error event instead.
  */
-export function sendError(res: ServerResponse, err: unknown, requestId: string, body: ErrorBody = errorEnvelope): GatewayError {
+export function sendError(res: ServerResponse, err: unknown, ctx: Pick<RequestContext, 'id' | 'headers'>, body: ErrorBody = errorEnvelope): GatewayError {
   const error = toGatewayError(err);
   if (res.headersSent) {
     res.destroy();
     return error;
   }
-  sendJson(res, error.status, body(error, requestId), errorHeaders(error));
+  sendJson(res, error.status, body(error, ctx.id), Object.assign(ctx.headers, errorHeaders(error)));
   return error;
 }

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { errorEnvelope } from '../errors/envelope.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { SseSink } from '../providers/types.js';
+import type { ResponseHeaders } from './context.js';
 
 /** OpenAI's last event: nothing follows it, so the response can end with it. */
 const DONE = '[DONE]';
@@ -25,15 +26,14 @@ export class SseWriter implements SseSink {
 
   constructor(private readonly res: ServerResponse) {}
 
-  start(headers: Record<string, string>): void {
-    this.res.writeHead(200, {
-      ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      // Tells buffering reverse proxies (nginx) to pass events through at once.
-      'x-accel-buffering': 'no',
-    });
+  /** `headers`: the request's own object (RequestContext.headers), completed here. */
+  start(headers: ResponseHeaders): void {
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
+    headers['cache-control'] = 'no-cache';
+    headers.connection ??= 'keep-alive'; // 'close' while draining
+    // Tells buffering reverse proxies (nginx) to pass events through at once.
+    headers['x-accel-buffering'] = 'no';
+    this.res.writeHead(200, headers);
     // No flushHeaders(): the stream is primed, so the first event is ready and
     // leaves in the same packet as the headers.
   }

@@ -9,7 +9,7 @@ import { sendJson } from '../respond.js';
 const PROBE_TIMEOUT_MS = 10_000;
 
 /** GET /health/liveliness (LiteLLM's spelling) and /health/liveness: the process answers. */
-export const liveness: Handler = (_req, res) => sendJson(res, 200, "I'm alive!");
+export const liveness: Handler = (_req, res, ctx) => sendJson(res, 200, "I'm alive!", ctx.headers);
 
 /**
  * GET /health/readiness: ready to serve traffic; LiteLLM's shape plus our version.
@@ -17,10 +17,10 @@ export const liveness: Handler = (_req, res) => sendJson(res, 200, "I'm alive!")
  * (degraded: local state)' while Redis is away — still 200: requests are served.
  */
 export function readiness(version: string, cache: () => string | null = () => null, draining: () => boolean = () => false): Handler {
-  return (_req, res) => {
+  return (_req, res, ctx) => {
     // 503 while draining, so a load balancer stops sending before the process exits.
     const status = draining() ? 'draining' : 'healthy';
-    sendJson(res, status === 'healthy' ? 200 : 503, { status, db: 'Not connected', cache: cache(), litellm_version: null, switchyard_version: version, success_callbacks: [] });
+    sendJson(res, status === 'healthy' ? 200 : 503, { status, db: 'Not connected', cache: cache(), litellm_version: null, switchyard_version: version, success_callbacks: [] }, ctx.headers);
   };
 }
 
@@ -35,7 +35,7 @@ export function deploymentHealth(router: Router): Handler {
     const results = await Promise.all(deployments.map((d) => probe(d, signal)));
     const healthy = results.filter((r) => r.error_code === undefined);
     const unhealthy = results.filter((r) => r.error_code !== undefined);
-    sendJson(res, 200, { healthy_endpoints: healthy, unhealthy_endpoints: unhealthy, healthy_count: healthy.length, unhealthy_count: unhealthy.length });
+    sendJson(res, 200, { healthy_endpoints: healthy, unhealthy_endpoints: unhealthy, healthy_count: healthy.length, unhealthy_count: unhealthy.length }, ctx.headers);
   };
 }
 

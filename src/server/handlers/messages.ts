@@ -32,8 +32,8 @@ export function messages(router: Router, limits: BodyLimits, dropParams: boolean
       const routed = await router.complete(body, call);
       const completion = routed.result.body;
       ctx.tokens = (completion.usage as { total_tokens?: number } | undefined)?.total_tokens;
-      const headers = gatewayHeaders(routed, ctx);
-      sendJson(res, 200, toAnthropicMessage(completion, request.model), headers);
+      const message = toAnthropicMessage(completion, request.model);
+      sendJson(res, 200, message, gatewayHeaders(routed, ctx));
       return;
     }
 
@@ -62,6 +62,6 @@ export function countTokens(router: Router, limits: BodyLimits): Handler {
     const request = parseMessagesRequest(json, { requireMaxTokens: false });
     ctx.alias = request.model;
     router.resolve(request.model);
-    sendJson(res, 200, { input_tokens: estimateInputTokens(request) });
+    sendJson(res, 200, { input_tokens: estimateInputTokens(request) }, ctx.headers);
   };
 }
