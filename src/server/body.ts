@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { locateJsonError } from './json-position.js';
+import { DeadlineSweep } from '../util/deadline-sweep.js';
 
 export interface JsonBody {
   json: unknown;
@@ -38,6 +39,9 @@ export async function readJsonBody(req: IncomingMessage, { maxBytes: limitBytes,
   }
 }
 
+/** Body timeouts are seconds long: checked four times a second, not with a timer per request. */
+const bodyDeadlines = new DeadlineSweep(250);
+
 /**
  * Event listeners rather than `for await`: leaving that loop early would
  * destroy the request before the 413 is sent. The whole body must arrive
@@ -47,12 +51,12 @@ function readBytes(req: IncomingMessage, limitBytes: number, timeoutMs: number):
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const timer = setTimeout(() => {
+    const deadline = bodyDeadlines.add(timeoutMs, () => {
       cleanup();
       reject(new GatewayError('request_timeout', `The request body did not arrive within ${timeoutMs / 1000} s (${size} bytes received).`, {
         details: { timeout_seconds: timeoutMs / 1000, received_bytes: size },
       }));
-    }, timeoutMs);
+    });
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
@@ -71,7 +75,7 @@ function readBytes(req: IncomingMessage, limitBytes: number, timeoutMs: number):
       reject(err);
     };
     const cleanup = () => {
-      clearTimeout(timer);
+      bodyDeadlines.clear(deadline);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
