@@ -16,13 +16,13 @@
 // the targets round by round so that machine noise hits all of them alike;
 // ratios are taken within a round. Then: start-up time, a 1,000-deployment
 // alias, --num_workers 2, and the soak.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentBody, smallBody, smallStreamBody } from './lib/bodies.mjs';
 import { killAllNow, MASTER_KEY, REPO, spawnSwitchyard, startBare, startMock, startPortkey, startSwitchyard, stopAll, stopOne } from './lib/processes.mjs';
 import { concat, cpuMs, machineBusyMs, treeCpuMs, pacedLatency, percentile, processTree, rssBytes, rssSampler, saturate, sequentialLatency, streamTtfb } from './lib/measure.mjs';
+import { buildSnapshot, git, run } from './lib/snapshot.mjs';
 import { timeToAnswer } from './lib/startup.mjs';
 import { fmt, machine, markdownTable, medianOf, replaceSection, spread } from './lib/report.mjs';
 import { undici, undiciVersion } from './lib/undici.mjs';
@@ -83,32 +83,13 @@ process.once('SIGINT', () => { log('\ninterrupted: stopping the targets'); void 
 process.once('SIGTERM', () => void shutdown(143));
 
 // ---- prerequisites -----------------------------------------------------------
-function git(args) {
-  const r = spawnSync('git', args, { cwd: REPO, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
-function run(cmd, args, opts) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
-}
-
 /** Where the Switchyard under test lives: the work tree, or with --ref REV a snapshot of that commit built in a scratch directory. */
 let switchyardRoot = REPO;
 let switchyardRev;
 const REF = argv.includes('--ref') ? argv[argv.indexOf('--ref') + 1] : undefined;
 
 function snapshot(ref) {
-  const sha = git(['rev-parse', '--verify', `${ref}^{commit}`]);
-  if (!sha) throw new Error(`--ref ${ref}: not a commit`);
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-ref-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  log(`building Switchyard ${sha.slice(0, 7)} in ${dir}`);
-  run('sh', ['-c', `git archive ${sha} package.json tsconfig.json tsconfig.build.json src | tar -x -C '${dir}'`], { cwd: REPO });
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  run(join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: dir });
-  switchyardRoot = dir;
-  switchyardRev = sha.slice(0, 7);
+  ({ root: switchyardRoot, rev: switchyardRev } = buildSnapshot(ref, log));
 }
 
 /** Scratch directories left by a harness that was SIGKILLed (older than an hour, so never a running one's). */
