@@ -18,6 +18,13 @@ const BROKEN_DEPLOYMENT_MIN_MS = 60_000;
 
 /** Takes failing deployments out of rotation and answers which are out, why, and until when. */
 export class Cooldowns {
+  /**
+   * The ids of a deployment list, per list: a group's list is the same array
+   * on every request, and with 1,000 deployments mapping it was a 1,000-entry
+   * copy per request. (A deployment's id never changes.)
+   */
+  private readonly idLists = new WeakMap<readonly Deployment[], string[]>();
+
   constructor(
     private readonly store: Store,
     private readonly settings: CooldownSettings,
@@ -44,7 +51,9 @@ export class Cooldowns {
   }
 
   active(deployments: readonly Deployment[]): Promise<Map<string, Cooldown>> {
-    return this.store.cooldowns(deployments.map((d) => d.id));
+    let ids = this.idLists.get(deployments);
+    if (ids === undefined) this.idLists.set(deployments, (ids = deployments.map((d) => d.id)));
+    return this.store.cooldowns(ids);
   }
 }
 
