@@ -50,7 +50,7 @@ export class Cooldowns {
     return true;
   }
 
-  active(deployments: readonly Deployment[]): Promise<Map<string, Cooldown>> {
+  active(deployments: readonly Deployment[]): Promise<ReadonlyMap<string, Cooldown>> {
     let ids = this.idLists.get(deployments);
     if (ids === undefined) this.idLists.set(deployments, (ids = deployments.map((d) => d.id)));
     return this.store.cooldowns(ids);

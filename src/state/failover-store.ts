@@ -162,7 +162,7 @@ export class FailoverStore implements Store {
     );
   }
 
-  cooldowns(deploymentIds: readonly string[]): Promise<Map<string, Cooldown>> {
+  cooldowns(deploymentIds: readonly string[]): Promise<ReadonlyMap<string, Cooldown>> {
     return this.run(() => this.redis.cooldowns(deploymentIds), () => this.local.cooldowns(deploymentIds));
   }
 

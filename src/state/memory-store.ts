@@ -8,6 +8,9 @@ import { MinuteWindow } from './minute-window.js';
 import type { Admission, Clock, Cooldown, DeploymentStats, RateBudget, Store } from './store.js';
 import { SweptMap } from './swept-map.js';
 
+/** Shared by every request while nothing cools down (read-only to its callers). */
+const NONE_COOLING: ReadonlyMap<string, Cooldown> = new Map();
+
 export interface MemoryStoreOptions {
   /** Defaults to Date.now; tests pass a clock they move by hand. */
   clock?: Clock;
@@ -114,9 +117,9 @@ export class MemoryStore implements Store {
     this.cooling.set(deploymentId, { ...cooldown }, now);
   }
 
-  async cooldowns(deploymentIds: readonly string[]): Promise<Map<string, Cooldown>> {
+  async cooldowns(deploymentIds: readonly string[]): Promise<ReadonlyMap<string, Cooldown>> {
+    if (this.cooling.size === 0) return NONE_COOLING; // the usual answer: no lookup per deployment, no new Map
     const active = new Map<string, Cooldown>();
-    if (this.cooling.size === 0) return active; // the usual answer, without a lookup per deployment
     const now = this.clock();
     for (const id of deploymentIds) {
       const cooldown = this.cooling.get(id);

@@ -156,7 +156,7 @@ export class RedisStore implements Store {
     else await this.client.set(key, JSON.stringify({ reason: cooldown.reason, message: cooldown.message }), 'PX', ttl);
   }
 
-  async cooldowns(deploymentIds: readonly string[]): Promise<Map<string, Cooldown>> {
+  async cooldowns(deploymentIds: readonly string[]): Promise<ReadonlyMap<string, Cooldown>> {
     const active = new Map<string, Cooldown>();
     if (deploymentIds.length === 0) return active;
     const reply = (await this.commands.syCooldowns(deploymentIds.length, ...deploymentIds.map((id) => this.prefix + 'cooldown:' + id))) as Array<string | number | null>;

@@ -51,7 +51,7 @@ export interface Store {
 
   setCooldown(deploymentId: string, cooldown: Cooldown): Promise<void>;
   /** The active cooldowns among `deploymentIds` (expired ones are absent). */
-  cooldowns(deploymentIds: readonly string[]): Promise<Map<string, Cooldown>>;
+  cooldowns(deploymentIds: readonly string[]): Promise<ReadonlyMap<string, Cooldown>>;
   /** Counts a failure within a sliding `windowMs`; returns the count including this one. */
   recordFailure(deploymentId: string, windowMs: number): Promise<number>;
 
