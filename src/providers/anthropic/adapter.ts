@@ -64,7 +64,10 @@ export class AnthropicAdapter implements ProviderAdapter {
     const response = await this.send(request, call, this.streamTimeout);
     await this.client.expectEventStream(response, this.streamTimeout);
     const ctx = this.options.context;
-    const pump = new StreamPump(response, (sink) => new AnthropicStreamRelay(sink, call.includeUsage, ctx, request.jsonTool), ctx, this.streamTimeout);
+    // Captured alone: a closure over `call` or `request` would keep both request bodies alive until the stream ends.
+    const { includeUsage } = call;
+    const { jsonTool } = request;
+    const pump = new StreamPump(response, (sink) => new AnthropicStreamRelay(sink, includeUsage, ctx, jsonTool), ctx, this.streamTimeout);
     await pump.prime();
     return { headers: response.headers, usage: () => pump.usage(), pipe: (sink) => pump.pipe(sink) };
   }

@@ -49,7 +49,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const response = await this.send(call, this.streamTimeout);
     await this.client.expectEventStream(response, this.streamTimeout);
     const ctx = this.options.context;
-    const pump = new StreamPump(response, (sink) => new StreamRelay(sink, call.includeUsage, ctx), ctx, this.streamTimeout);
+    // Captured alone: a closure over `call` would keep the parsed request body alive until the stream ends.
+    const { includeUsage } = call;
+    const pump = new StreamPump(response, (sink) => new StreamRelay(sink, includeUsage, ctx), ctx, this.streamTimeout);
     await pump.prime();
     return { headers: response.headers, usage: () => pump.usage(), pipe: (sink) => pump.pipe(sink) };
   }
