@@ -63,7 +63,8 @@ for (const name of chosen) {
   log(`${w.label}: warming both, then ${rounds} interleaved rounds`);
   for (const t of Object.values(targets)) await saturate({ url: t.url, path: PATH, headers: HEADERS, body: w.body, connections: 50, amount: 1e9, maxSeconds: 2 });
   const cpu = { A: [], B: [] }, paced = { A: [], B: [] }, rps = { A: [], B: [] };
-  const satRatio = [], pacedRatio = [];
+  const both = { A: [], B: [] };
+  const satRatio = [], pacedRatio = [], bothRatio = [];
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['A', 'B'] : ['B', 'A'];
     for (const k of order) {
@@ -82,10 +83,17 @@ for (const name of chosen) {
       paced[k].push(((cpuMs(t.pid) - before) * 1000) / res.served);
     }
     pacedRatio.push(paced.B.at(-1) / paced.A.at(-1));
+    // Both at once, 25 connections each, over the same seconds: every moment of the machine's noise hits both.
+    const [ra, rb] = await Promise.all(['A', 'B'].map((k) => saturate({ url: targets[k].url, path: PATH, headers: HEADERS, body: w.body, connections: 25, amount: 1e9, maxSeconds: 1.5, cpuPids: [targets[k].pid] })));
+    if (ra.failed + rb.failed > 0) throw new Error(`${ra.failed + rb.failed} requests failed`);
+    both.A.push(ra.cpuMsPerRequest[0] * 1000);
+    both.B.push(rb.cpuMsPerRequest[0] * 1000);
+    bothRatio.push(both.B.at(-1) / both.A.at(-1));
   }
   rows.push(
     [`${w.label}: CPU µs per request at saturation`, fmt.ms(medianOf(cpu.A), 1), fmt.ms(medianOf(cpu.B), 1), spread(satRatio, ratio3)],
     [`${w.label}: CPU µs per request at ${w.rate} req/s`, fmt.ms(medianOf(paced.A), 1), fmt.ms(medianOf(paced.B), 1), spread(pacedRatio, ratio3)],
+    [`${w.label}: CPU µs per request, both saturated at once`, fmt.ms(medianOf(both.A), 1), fmt.ms(medianOf(both.B), 1), spread(bothRatio, ratio3)],
     [`${w.label}: requests/s at saturation`, fmt.int(medianOf(rps.A)), fmt.int(medianOf(rps.B)), spread(rps.B.map((v, i) => v / rps.A[i]), ratio3)],
   );
 }

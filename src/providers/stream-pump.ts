@@ -1,8 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { Dispatcher } from 'undici';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { SseSink } from './types.js';
+import type { UpstreamResponse } from './upstream-response.js';
 import { classifyNetworkError, type TimeoutSetting, type UpstreamContext } from './upstream-error.js';
 
 /**
@@ -54,9 +54,8 @@ export class StreamPump {
   private readonly deferred = new DeferredSink();
   private readonly relay: SseRelay;
   private readonly parser: EventSourceParser;
-  private readonly chunks: AsyncIterator<Buffer>;
   /**
-   * undici yields Buffers; this keeps split UTF-8 characters whole. Not
+   * The body yields Buffers; this keeps split UTF-8 characters whole. Not
    * TextDecoder: ICU's decoder makes every string two-byte, which made the
    * relay's parsing, matching and the client's write slower too.
    */
@@ -66,13 +65,12 @@ export class StreamPump {
   private ended = false;
 
   constructor(
-    private readonly response: Dispatcher.ResponseData,
+    private readonly response: UpstreamResponse,
     createRelay: (sink: SseSink) => SseRelay,
     private readonly ctx: UpstreamContext,
     private readonly timeout: TimeoutSetting,
   ) {
     this.relay = createRelay(this.deferred);
-    this.chunks = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     this.parser = createParser({
       onEvent: (event) => {
         if (this.failure !== undefined) return;
@@ -104,14 +102,14 @@ export class StreamPump {
 
   private async pump(stop: () => boolean): Promise<void> {
     while (!stop()) {
-      const { value, done } = await this.chunks.next();
-      if (done) {
+      const chunk = await this.response.body.read();
+      if (chunk === null) {
         this.ended = true;
         const wait = this.relay.onEnd();
         if (wait) await wait;
         return;
       }
-      this.parser.feed(this.decoder.write(value));
+      this.parser.feed(this.decoder.write(chunk));
       if (this.failure !== undefined) throw this.failure;
       // Backpressure: read no further from the upstream until the client drained.
       if (this.pending) {

@@ -3,6 +3,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { CancelSignal } from '../util/cancel-signal.js';
 import type { ChatBody } from './types.js';
 import { poolFor } from './upstream-pool.js';
+import { dispatchUpstream, type UpstreamResponse } from './upstream-response.js';
 import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from './upstream-error.js';
 
 /** What every HTTP adapter is built from (create-adapter.ts). */
@@ -39,17 +40,16 @@ export class UpstreamClient {
     this.pool = poolFor(origin);
   }
 
-  async request(method: 'GET' | 'POST', path: string, body: string | Buffer | undefined, signal: CancelSignal, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
+  async request(method: 'GET' | 'POST', path: string, body: string | Buffer | undefined, signal: CancelSignal, timeout: TimeoutSetting): Promise<UpstreamResponse> {
     try {
-      return await this.pool.request({
+      return await dispatchUpstream(this.pool, {
         method,
         path,
         headers: this.headers,
         body,
-        signal,
         headersTimeout: timeout.seconds * 1000,
         bodyTimeout: timeout.seconds * 1000,
-      });
+      }, signal);
     } catch (err) {
       // The client left: nothing to classify, the server drops the request.
       if (signal.aborted) throw signal.reason ?? err;
@@ -58,7 +58,7 @@ export class UpstreamClient {
   }
 
   /** The whole body as text; a failure while reading is a network failure. */
-  async text(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<string> {
+  async text(response: UpstreamResponse, timeout: TimeoutSetting): Promise<string> {
     try {
       return await response.body.text();
     } catch (err) {
@@ -67,7 +67,7 @@ export class UpstreamClient {
   }
 
   /** A successful answer's parsed JSON; an error status or a body that is not JSON throws the catalog error. */
-  async json(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<unknown> {
+  async json(response: UpstreamResponse, timeout: TimeoutSetting): Promise<unknown> {
     const text = await this.text(response, timeout);
     if (response.statusCode >= 300) throw classifyUpstreamError(response.statusCode, text, response.headers, this.context);
     try {
@@ -78,7 +78,7 @@ export class UpstreamClient {
   }
 
   /** Throws the catalog error unless the answer is a successful event stream. */
-  async expectEventStream(response: Dispatcher.ResponseData, timeout: TimeoutSetting): Promise<void> {
+  async expectEventStream(response: UpstreamResponse, timeout: TimeoutSetting): Promise<void> {
     if (response.statusCode >= 300) {
       const text = await this.text(response, timeout);
       throw classifyUpstreamError(response.statusCode, text, response.headers, this.context);

@@ -1,7 +1,7 @@
-import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { StreamPump } from '../stream-pump.js';
 import type { ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
+import type { UpstreamResponse } from '../upstream-response.js';
 import { UpstreamClient, type UpstreamOptions } from '../upstream-client.js';
 import { classifyUpstreamError, type TimeoutSetting } from '../upstream-error.js';
 import { defaultMaxTokens } from './models.js';
@@ -110,11 +110,11 @@ export class AnthropicAdapter implements ProviderAdapter {
     });
   }
 
-  private send(request: AnthropicRequest, call: ChatCall, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
+  private send(request: AnthropicRequest, call: ChatCall, timeout: TimeoutSetting): Promise<UpstreamResponse> {
     return this.client.request('POST', this.messagesPath, JSON.stringify(request.body), call.signal, timeout);
   }
 
-  private get(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  private get(path: string, signal: AbortSignal): Promise<UpstreamResponse> {
     return this.client.request('GET', path, undefined, signal, HEALTH_TIMEOUT);
   }
 }

@@ -1,5 +1,5 @@
-import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
+import type { UpstreamResponse } from '../upstream-response.js';
 import { UpstreamClient, type UpstreamOptions } from '../upstream-client.js';
 import type { ChatCall, ChatStream, Completion, ProviderAdapter } from '../types.js';
 import { classifyUpstreamError, type TimeoutSetting } from '../upstream-error.js';
@@ -78,7 +78,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     }
   }
 
-  private send(call: ChatCall, timeout: TimeoutSetting): Promise<Dispatcher.ResponseData> {
+  private send(call: ChatCall, timeout: TimeoutSetting): Promise<UpstreamResponse> {
     const body = this.options.prepareBody ? this.options.prepareBody(call.body) : call.body;
     const unchanged = body === call.body && call.rawBody !== undefined;
     const payload = (unchanged && spliceModel(call.rawBody!, call.upstreamModel)) || JSON.stringify({ ...body, model: call.upstreamModel });
