@@ -10,9 +10,10 @@
 //   options: --rounds N (default 8), --workloads small,stream,agent (default all three), --no-build
 //
 // Per workload and round: CPU per request of each build's process at
-// saturation (50 connections, a fixed count of requests) and at a steady
-// rate; the ratio B/A is taken within the round, the median over rounds is
-// reported with its min–max. Prints a table; writes nothing.
+// saturation (50 connections, a fixed count of requests), at a steady rate,
+// and with both saturated at once (the steadiest of the three); the ratio
+// B/A is taken within the round, the median over rounds is reported with
+// its min–max. Prints a table; writes nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentBody, smallBody, smallStreamBody } from './lib/bodies.mjs';
