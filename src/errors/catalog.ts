@@ -426,7 +426,7 @@ export const CATALOG = {
   upstream_invalid_response: entry({
     status: 502, type: 'server_error', retryable: true, surface: 'http',
     title: 'The provider sent a response Switchyard could not read',
-    cause: 'The answer was not the provider\'s JSON or event stream: an HTML page from a proxy, a truncated body, or an api_base that is not an OpenAI-compatible endpoint.',
+    cause: 'The answer was not the provider\'s JSON or event stream: an HTML page from a proxy, a truncated body, an api_base that is not an OpenAI-compatible endpoint, or a body larger than 64 MiB (read no further, to keep the gateway\'s memory safe).',
     fix: 'Check that `api_base` points at an OpenAI-compatible endpoint (usually ending in /v1).',
   }),
   upstream_stream_interrupted: entry({

@@ -3,7 +3,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { CancelSignal } from '../util/cancel-signal.js';
 import type { ChatBody } from './types.js';
 import { poolFor } from './upstream-pool.js';
-import { dispatchUpstream, type UpstreamResponse } from './upstream-response.js';
+import { dispatchUpstream, UpstreamBodyTooLarge, type UpstreamResponse } from './upstream-response.js';
 import { classifyNetworkError, classifyUpstreamError, type TimeoutSetting, type UpstreamContext } from './upstream-error.js';
 
 /** What every HTTP adapter is built from (create-adapter.ts). */
@@ -62,6 +62,7 @@ export class UpstreamClient {
     try {
       return await response.body.text();
     } catch (err) {
+      if (err instanceof UpstreamBodyTooLarge) throw this.invalidResponse(`a body larger than ${err.limitBytes / 1024 / 1024} MiB (the connection was dropped)`);
       throw classifyNetworkError(err, this.context, timeout);
     }
   }

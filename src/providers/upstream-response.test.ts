@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Cancellation } from '../util/cancel-signal.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { UpstreamClient } from './upstream-client.js';
 import { closeAllPools, poolFor } from './upstream-pool.js';
-import { dispatchUpstream, type UpstreamResponse } from './upstream-response.js';
+import { dispatchUpstream, MAX_WHOLE_BODY_BYTES, UpstreamBodyTooLarge, type UpstreamResponse } from './upstream-response.js';
 
 const CHUNK = Buffer.alloc(16 * 1024, 'x');
 let server: Server;
@@ -140,4 +142,23 @@ test('nothing listening: the call rejects with the connection error', async () =
   const port = (idle.address() as AddressInfo).port;
   await new Promise((resolve) => idle.close(resolve));
   await assert.rejects(call(new Cancellation(), `http://127.0.0.1:${port}`), (err: { code?: string }) => err.code === 'ECONNREFUSED');
+});
+
+test('a body read whole stops at its limit: the connection is dropped, nothing more is held', async () => {
+  let sending: Promise<number> | undefined;
+  answer = (_req, res) => {
+    sending = writeChunks(res, 512); // 8 MiB
+  };
+  const response = await call();
+  await assert.rejects(response.body.text(1024 * 1024), (err: unknown) => err instanceof UpstreamBodyTooLarge && err.limitBytes === 1024 * 1024);
+  assert.ok((await sending!) < 512, 'the upstream could send its whole body');
+});
+
+test('the gateway refuses an answer past MAX_WHOLE_BODY_BYTES as upstream_invalid_response', async () => {
+  answer = (_req, res) => void writeChunks(res, MAX_WHOLE_BODY_BYTES / CHUNK.length + 64);
+  const context = { alias: 'a', deploymentId: 'a#0', provider: 'groq', upstreamModel: 'm', host: '127.0.0.1', apiKey: undefined };
+  const client = new UpstreamClient(origin, {}, context);
+  const timeout = { seconds: 10, key: undefined };
+  const response = await client.request('POST', '/x', '{}', new Cancellation(), timeout);
+  await assert.rejects(client.text(response, timeout), (err: unknown) => err instanceof GatewayError && err.code === 'upstream_invalid_response');
 });

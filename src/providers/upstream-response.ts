@@ -20,6 +20,20 @@ export interface UpstreamResponse {
 /** undici's own Readable pauses the socket at the same mark. */
 const HIGH_WATER_BYTES = 64 * 1024;
 
+/**
+ * The most of one answer read whole (a completion, an error body, a model
+ * list). Far beyond any real answer; it keeps a broken or hostile upstream
+ * from filling the gateway's memory.
+ */
+export const MAX_WHOLE_BODY_BYTES = 64 * 1024 * 1024;
+
+/** A body read whole grew past its limit; the connection was dropped. */
+export class UpstreamBodyTooLarge extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`upstream body larger than ${limitBytes} bytes`);
+  }
+}
+
 interface Waiter<T> {
   resolve(value: T): void;
   reject(err: unknown): void;
@@ -34,6 +48,7 @@ export class UpstreamBody {
   private reader: Waiter<Buffer | null> | undefined;
   /** A `text()` waiting for the end. */
   private collector: Waiter<string> | undefined;
+  private collectLimit = MAX_WHOLE_BODY_BYTES;
 
   constructor(private readonly controller: Dispatcher.DispatchController) {}
 
@@ -52,10 +67,12 @@ export class UpstreamBody {
     });
   }
 
-  /** The whole body as UTF-8 text. */
-  text(): Promise<string> {
+  /** The whole body as UTF-8 text; rejects with UpstreamBodyTooLarge past `maxBytes`. */
+  text(maxBytes = MAX_WHOLE_BODY_BYTES): Promise<string> {
+    if (this.queuedBytes > maxBytes) this.destroy(new UpstreamBodyTooLarge(maxBytes));
     if (this.state === 'ended') return Promise.resolve(this.drainText());
     if (this.state === 'failed') return Promise.reject(this.failure);
+    this.collectLimit = maxBytes;
     // Read to the end: nothing waits for room any more.
     if (this.controller.paused) this.controller.resume();
     return new Promise((resolve, reject) => {
@@ -84,7 +101,11 @@ export class UpstreamBody {
     }
     this.queue.push(chunk);
     this.queuedBytes += chunk.length;
-    if (this.collector === undefined && this.queuedBytes >= HIGH_WATER_BYTES) this.controller.pause();
+    if (this.collector === undefined) {
+      if (this.queuedBytes >= HIGH_WATER_BYTES) this.controller.pause();
+    } else if (this.queuedBytes > this.collectLimit) {
+      this.destroy(new UpstreamBodyTooLarge(this.collectLimit));
+    }
   }
 
   /** From the dispatch handler: the body is complete. */
