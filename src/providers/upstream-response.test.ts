@@ -154,6 +154,13 @@ test('a body read whole stops at its limit: the connection is dropped, nothing m
   assert.ok((await sending!) < 512, 'the upstream could send its whole body');
 });
 
+test('the limit holds for a body that arrived whole before it was read', async () => {
+  answer = (_req, res) => res.end(Buffer.alloc(10 * 1024, 'x'));
+  const response = await call();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await assert.rejects(response.body.text(1024), UpstreamBodyTooLarge);
+});
+
 test('the gateway refuses an answer past MAX_WHOLE_BODY_BYTES as upstream_invalid_response', async () => {
   answer = (_req, res) => void writeChunks(res, MAX_WHOLE_BODY_BYTES / CHUNK.length + 64);
   const context = { alias: 'a', deploymentId: 'a#0', provider: 'groq', upstreamModel: 'm', host: '127.0.0.1', apiKey: undefined };

@@ -69,7 +69,11 @@ export class UpstreamBody {
 
   /** The whole body as UTF-8 text; rejects with UpstreamBodyTooLarge past `maxBytes`. */
   text(maxBytes = MAX_WHOLE_BODY_BYTES): Promise<string> {
-    if (this.queuedBytes > maxBytes) this.destroy(new UpstreamBodyTooLarge(maxBytes));
+    if (this.queuedBytes > maxBytes) {
+      const tooLarge = new UpstreamBodyTooLarge(maxBytes);
+      this.destroy(tooLarge);
+      return Promise.reject(tooLarge);
+    }
     if (this.state === 'ended') return Promise.resolve(this.drainText());
     if (this.state === 'failed') return Promise.reject(this.failure);
     this.collectLimit = maxBytes;

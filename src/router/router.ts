@@ -305,7 +305,6 @@ export class Router {
     }
   }
 
-  /** The strategy's choice first, the rest after it: the limiter takes the first with capacity. */
   /**
    * A group's deployments that have an adapter, once per group: adapters are
    * built with the table and do not change, and with 1,000 deployments the
@@ -320,6 +319,7 @@ export class Router {
     return callable;
   }
 
+  /** The strategy's choice first, the rest after it: the limiter takes the first with capacity. */
   private async order(candidates: readonly Deployment[], estimatedTokens: number): Promise<Deployment[]> {
     if (candidates.length === 1) return [candidates[0]!];
     const stats = this.strategy.needsStats ? await this.store.stats(candidates.map((d) => d.id)) : new Map();
