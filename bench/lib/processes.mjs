@@ -95,9 +95,13 @@ export function stopOne(target, graceMs = 12_000) {
 
 export const startMock = () => startNode('mock-upstream', [join(BENCH, 'targets/mock-upstream.mjs')]);
 
-export const startBare = (upstreamUrl, { cpuProfDir } = {}) => startNode(
-  'bare-proxy',
-  [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), join(BENCH, 'targets/bare-proxy.mjs'), '--upstream', upstreamUrl],
+/** The bare proxy; `workers` > 1 runs it as that many node:cluster workers behind a primary. */
+export const startBare = (upstreamUrl, { cpuProfDir, workers = 1, name = 'bare-proxy' } = {}) => startNode(
+  name,
+  [
+    ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), join(BENCH, 'targets/bare-proxy.mjs'), '--upstream', upstreamUrl,
+    ...(workers > 1 ? ['--workers', String(workers)] : []),
+  ],
   { env: { ...process.env, GROQ_API_KEY: GROQ_KEY } },
 );
 

@@ -22,15 +22,40 @@ const NOT_PASSED = new Set([
 
 export const PROVIDER_HEADER_PREFIX = 'llm_provider-';
 
+/** What becomes of one provider header: its prefixed name, and whether it also goes under its own. */
+interface Passing {
+  prefixed: string;
+  rateLimit: boolean;
+}
+
+/**
+ * Decided once per header name: every answer repeats the same dozen names, and
+ * building `llm_provider-…` each time cost a string and a lookup per header.
+ * Bounded, so that an upstream sending ever-new names cannot grow it.
+ */
+const passingByName = new Map<string, Passing | null>();
+const MAX_REMEMBERED_NAMES = 512;
+
+function passingOf(name: string): Passing | null {
+  let passing = passingByName.get(name);
+  if (passing === undefined) {
+    passing = NOT_PASSED.has(name) ? null : { prefixed: PROVIDER_HEADER_PREFIX + name, rateLimit: RATE_LIMIT_HEADERS.has(name) };
+    if (passingByName.size < MAX_REMEMBERED_NAMES) passingByName.set(name, passing);
+  }
+  return passing;
+}
+
 /** Adds the provider's headers to `into` (one pass over what the provider sent; the gateway's own names are never overwritten). */
 export function withProviderHeaders<H extends Record<string, string | number>>(into: H, upstream: UpstreamHeaders): H {
+  const out = into as Record<string, string | number>;
   for (const name of Object.keys(upstream)) {
     const raw = upstream[name];
-    if (raw === undefined || NOT_PASSED.has(name)) continue;
+    const passing = raw === undefined ? null : passingOf(name);
+    if (passing === null) continue;
     // A repeated header becomes one, comma-separated, as HTTP allows for every header but cookies.
-    const value = Array.isArray(raw) ? raw.join(', ') : raw;
-    if (RATE_LIMIT_HEADERS.has(name)) (into as Record<string, string | number>)[name] = value;
-    (into as Record<string, string | number>)[PROVIDER_HEADER_PREFIX + name] = value;
+    const value = Array.isArray(raw) ? raw.join(', ') : raw!;
+    if (passing.rateLimit) out[name] = value;
+    out[passing.prefixed] = value;
   }
   return into;
 }

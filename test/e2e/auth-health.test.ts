@@ -41,7 +41,11 @@ after(async () => {
 const chat = { model: 'demo', messages: [{ role: 'user', content: 'hi' }] };
 
 test('with a master key, requests without it or with a wrong one get 401 invalid_api_key', async () => {
-  const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong' }, { 'x-api-key': 'wrong' }];
+  const nearMisses = [MASTER.slice(0, -1) + (MASTER.endsWith('x') ? 'y' : 'x'), MASTER + 'x', MASTER.slice(1)];
+  const attempts: Array<Record<string, string>> = [
+    {}, { authorization: 'Bearer wrong' }, { 'x-api-key': 'wrong' },
+    ...nearMisses.map((key) => ({ authorization: `Bearer ${key}` })),
+  ];
   for (const headers of attempts) {
     const res = await fetch(`${gateway.baseURL}/chat/completions`, { method: 'POST', headers, body: JSON.stringify(chat) });
     assert.equal(res.status, 401);
