@@ -116,11 +116,11 @@ function prepare() {
   }
   if (REF) return snapshot(REF);
   // The smoke test checks the harness, not the figures: it uses dist/ as it is unless asked to build.
-  if (SMOKE ? flag('--build') || !existsSync(join(REPO, 'dist/cli/main.js')) : !flag('--no-build')) {
+  if (SMOKE ? flag('--build') || !existsSync(join(REPO, 'dist/switchyard.js')) : !flag('--no-build')) {
     log('building Switchyard: npm run build');
     run('npm', ['run', 'build', '--silent'], { cwd: REPO });
   }
-  if (!existsSync(join(REPO, 'dist/cli/main.js'))) throw new Error('dist/cli/main.js is missing: run `npm run build`');
+  if (!existsSync(join(REPO, 'dist/switchyard.js'))) throw new Error('dist/switchyard.js is missing: run `npm run build`');
   const dirty = git(['status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json']) ? ' + uncommitted changes in src/' : '';
   switchyardRev = `${git(['rev-parse', '--short', 'HEAD']) ?? '(no git)'}${dirty}`;
 }

@@ -2,7 +2,7 @@
 // is registered here, and is killed by stopAll() (called on normal exit, on
 // error and on Ctrl-C by run.mjs), with SIGKILL as the last resort.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -145,6 +145,9 @@ function writeSwitchyardConfig(dir, mockUrl, deployments) {
   return config;
 }
 
+/** The `switchyard` command of a build: the one-file bundle, or for commits before it, tsc's dist/cli/main.js. */
+export const cliEntry = (root = REPO) => (existsSync(join(root, 'dist/switchyard.js')) ? 'dist/switchyard.js' : 'dist/cli/main.js');
+
 function switchyardEnv() {
   const env = { ...process.env, GROQ_API_KEY: GROQ_KEY, SWITCHYARD_BENCH_MASTER_KEY: MASTER_KEY };
   delete env.LITELLM_LOG;
@@ -165,8 +168,9 @@ export function spawnSwitchyard(mockUrl, { cpuProfDir, root = REPO, deployments 
   const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const workers = numWorkers > 1 ? ['--num_workers', String(numWorkers)] : [];
   const watch = ['--import', pathToFileURL(join(BENCH, 'lib/parent-watch.mjs')).href];
-  const args = [...prof, ...watch, join(root, 'dist/cli/main.js'), '--config', config, '--port', String(port), '--host', '127.0.0.1', ...workers];
-  const command = `node ${prof.length ? `${prof.join(' ')} ` : ''}dist/cli/main.js --config <tmp>/bench.yaml --port ${port}${workers.length ? ` ${workers.join(' ')}` : ''}`;
+  const entry = cliEntry(root);
+  const args = [...prof, ...watch, join(root, entry), '--config', config, '--port', String(port), '--host', '127.0.0.1', ...workers];
+  const command = `node ${prof.length ? `${prof.join(' ')} ` : ''}${entry} --config <tmp>/bench.yaml --port ${port}${workers.length ? ` ${workers.join(' ')}` : ''}`;
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   return { args, cwd: dir, env: switchyardEnv(), command, cleanup };
 }

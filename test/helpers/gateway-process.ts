@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
+export const CLI = resolve(import.meta.dirname, '../../dist/switchyard.js');
 
 export interface GatewayProcess {
   /** http://127.0.0.1:PORT */
