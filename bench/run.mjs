@@ -520,7 +520,10 @@ function figures(results, startup, scale) {
   const { scaleTable } = scaled;
 
   const checks = [
-    { what: 'CPU per request ≤ 2× bare proxy', ok: medianOf(r.cpuSyBare) <= 2, shown: fmt.ratio(medianOf(r.cpuSyBare)) },
+    // Both loads: at a steady rate both proxies do the same work and the ratio is the code's; at saturation
+    // it also holds what a bottleneck costs on 2 shared cores (its peers idle, and each write wakes one).
+    { what: `CPU per request ≤ 2× bare proxy, at a steady ${PLAN.pacedRate} req/s`, ok: medianOf(r.pacedCpuSyBare) <= 2, shown: fmt.ratio(medianOf(r.pacedCpuSyBare)) },
+    { what: 'CPU per request ≤ 2× bare proxy, at saturation', ok: medianOf(r.cpuSyBare) <= 2, shown: fmt.ratio(medianOf(r.cpuSyBare)) },
     { what: 'throughput ≥ 0.6× bare proxy', ok: medianOf(r.satSyBare) >= 0.6, shown: fmt.ratio(medianOf(r.satSyBare)) },
     ...(PORTKEY ? [{ what: 'throughput ≥ 10× Portkey', ok: medianOf(r.satSyPk) >= 10, shown: fmt.ratio(medianOf(r.satSyPk)) }] : []),
     { what: 'added p50 latency, unloaded ≤ 0.3 ms', ok: seq50.switchyard - seq50.direct <= 0.3, shown: fmt.added(seq50.switchyard - seq50.direct) },
@@ -607,13 +610,15 @@ function scaleFigures(startup, scale) {
   }
   const soak = scale.soak;
   if (soak) {
-    const soakGrowth = soak.series.at(-1) / soak.series[0] - 1;
+    // RSS follows the old generation's sawtooth (tens of MB between collections), so a single tenth can
+    // land on a peak or a trough: growth is the median of the last three tenths against the first three.
+    const soakGrowth = medianOf(soak.series.slice(-3)) / medianOf(soak.series.slice(0, 3)) - 1;
     rows.push(
       [`Soak: ${fmt.int(soak.served)} requests (small, alternately non-stream and stream)`, `${fmt.ms(soak.seconds, 0)} s, ${fmt.int(soak.served / soak.seconds)} req/s`, dash],
-      ['Soak: RSS before / after 1st tenth / at the end / peak / 3 s after', `${fmt.mb(soak.rssStart)} / ${fmt.mb(soak.series[0])} / ${fmt.mb(soak.series.at(-1))} / ${fmt.mb(soak.peak)} / ${fmt.mb(soak.after)}`, `${pct(soakGrowth)} from the 1st tenth to the end`],
+      ['Soak: RSS before / after 1st tenth / at the end / peak / 3 s after', `${fmt.mb(soak.rssStart)} / ${fmt.mb(soak.series[0])} / ${fmt.mb(soak.series.at(-1))} / ${fmt.mb(soak.peak)} / ${fmt.mb(soak.after)}`, `${pct(soakGrowth)}, last three tenths against the first three (medians)`],
       ['Soak: V8 heap in use (its /metrics) after the 1st tenth / at the end', `${fmt.mb(soak.heap[0])} / ${fmt.mb(soak.heap.at(-1))}`, `${pct(soak.heap.at(-1) / soak.heap[0] - 1)}`],
     );
-    checks.push({ what: `RSS steady across the ${fmt.int(soak.served)}-request soak (≤ +10 % from its 1st tenth to its end)`, ok: soakGrowth <= 0.1, shown: pct(soakGrowth) });
+    checks.push({ what: `RSS steady across the ${fmt.int(soak.served)}-request soak (≤ +10 %, median of its last three tenths against its first three)`, ok: soakGrowth <= 0.1, shown: pct(soakGrowth) });
     notes.push(`Soak RSS after each tenth: ${soak.series.map(fmt.mb).join(', ')}; V8 heap in use: ${soak.heap.map(fmt.mb).join(', ')}.`);
   } else {
     notes.push('Soak skipped (--soak 0).');
