@@ -160,15 +160,14 @@ function switchyardEnv() {
  * scratch directory so no developer .env leaks in, with lib/parent-watch.mjs
  * preloaded so it exits if the harness dies without stopping it. Returns the
  * spawned process, not waiting for it to listen (start-up timing needs that);
- * the scratch directory goes when it exits.
+ * the scratch directory goes when it exits. `entry` defaults to the build's command (cliEntry).
  */
-export function spawnSwitchyard(mockUrl, { cpuProfDir, root = REPO, deployments = 1, numWorkers = 1, port = 0 } = {}) {
+export function spawnSwitchyard(mockUrl, { cpuProfDir, root = REPO, deployments = 1, numWorkers = 1, port = 0, entry = cliEntry(root) } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const config = writeSwitchyardConfig(dir, mockUrl, deployments);
   const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const workers = numWorkers > 1 ? ['--num_workers', String(numWorkers)] : [];
   const watch = ['--import', pathToFileURL(join(BENCH, 'lib/parent-watch.mjs')).href];
-  const entry = cliEntry(root);
   const args = [...prof, ...watch, join(root, entry), '--config', config, '--port', String(port), '--host', '127.0.0.1', ...workers];
   const command = `node ${prof.length ? `${prof.join(' ')} ` : ''}${entry} --config <tmp>/bench.yaml --port ${port}${workers.length ? ` ${workers.join(' ')}` : ''}`;
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
