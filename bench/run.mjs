@@ -121,7 +121,7 @@ function prepare() {
     run('npm', ['run', 'build', '--silent'], { cwd: REPO });
   }
   if (!existsSync(join(REPO, 'dist/switchyard.js'))) throw new Error('dist/switchyard.js is missing: run `npm run build`');
-  const dirty = git(['status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json']) ? ' + uncommitted changes in src/' : '';
+  const dirty = git(['status', '--porcelain', '--', 'src', 'scripts/bundle.mjs', 'package.json', 'package-lock.json']) ? ' + uncommitted changes' : '';
   switchyardRev = `${git(['rev-parse', '--short', 'HEAD']) ?? '(no git)'}${dirty}`;
 }
 

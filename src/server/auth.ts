@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.js';
 
@@ -34,13 +33,13 @@ function presentedKey(headers: IncomingHttpHeaders): string | undefined {
 
 /**
  * Runs on every authenticated request, so the digest is a 32-character
- * 'binary' (latin1) string: the one-shot `crypto.hash` (Node ≥ 20.12) returning a string,
- * compared below, costs a third of returning the Buffers `timingSafeEqual`
- * needs. Older Node builds a Hash object.
+ * 'binary' (latin1) string: the one-shot `crypto.hash` (Node ≥ 20.12)
+ * returning a string, compared below, costs a third of returning the Buffers
+ * `timingSafeEqual` needs. Older Node builds a Hash object.
  */
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'binary') => string }).hash;
 function digest(value: string): string {
-  return oneShot !== undefined ? oneShot('sha256', value, 'binary') : createHash('sha256').update(value).digest('binary');
+  return oneShot !== undefined ? oneShot('sha256', value, 'binary') : crypto.createHash('sha256').update(value).digest('binary');
 }
 
 /** Whether two digests are equal, in a time that does not depend on where they differ. */

@@ -34,7 +34,7 @@ interface Passing {
  * Bounded, so that an upstream sending ever-new names cannot grow it.
  */
 const passingByName = new Map<string, Passing | null>();
-const MAX_REMEMBERED_NAMES = 512;
+export const MAX_REMEMBERED_NAMES = 512;
 
 function passingOf(name: string): Passing | null {
   let passing = passingByName.get(name);
@@ -50,10 +50,11 @@ export function withProviderHeaders<H extends Record<string, string | number>>(i
   const out = into as Record<string, string | number>;
   for (const name of Object.keys(upstream)) {
     const raw = upstream[name];
-    const passing = raw === undefined ? null : passingOf(name);
+    if (raw === undefined) continue;
+    const passing = passingOf(name);
     if (passing === null) continue;
     // A repeated header becomes one, comma-separated, as HTTP allows for every header but cookies.
-    const value = Array.isArray(raw) ? raw.join(', ') : raw!;
+    const value = Array.isArray(raw) ? raw.join(', ') : raw;
     if (passing.rateLimit) out[name] = value;
     out[passing.prefixed] = value;
   }
